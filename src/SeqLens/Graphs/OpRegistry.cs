@@ -1,0 +1,33 @@
+namespace SeqLens.Graphs;
+
+/// <summary>
+/// Creates ops by their <see cref="Op.Kind"/> from <c>model.json</c> attributes. Every op that can be saved has a
+/// line here; an unknown kind is an error that lists the supported ones.
+/// </summary>
+public static class OpRegistry
+{
+    /// <summary>Creates an op from its attributes and its inputs' shapes (batch dimension first, batch = 1).</summary>
+    public delegate Op Factory(OpAttributes attributes, IReadOnlyList<int[]> inputShapes, Rng init);
+
+    private static readonly Dictionary<string, Factory> Factories = new(StringComparer.Ordinal)
+    {
+        ["Conv1d"] = Ops.Conv1dOp.FromAttributes,
+        ["Dense"] = Ops.DenseOp.FromAttributes,
+        ["Relu"] = (_, _, _) => new Ops.ReluOp(),
+    };
+
+    /// <summary>The kinds that can be created.</summary>
+    public static IReadOnlyCollection<string> Kinds => Factories.Keys;
+
+    /// <summary>Creates an op of <paramref name="kind"/>; throws <see cref="NotSupportedException"/> naming the node and listing the supported kinds.</summary>
+    public static Op Create(string kind, OpAttributes attributes, IReadOnlyList<int[]> inputShapes, Rng init)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        if (!Factories.TryGetValue(kind, out Factory? factory))
+        {
+            throw new NotSupportedException($"Node '{attributes.NodeName}': unknown op '{kind}'. Supported: {string.Join(", ", Factories.Keys.Order(StringComparer.Ordinal))}.");
+        }
+
+        return factory(attributes, inputShapes, init);
+    }
+}
