@@ -14,6 +14,22 @@ public static class OpRegistry
         ["Conv1d"] = Ops.Conv1dOp.FromAttributes,
         ["Dense"] = Ops.DenseOp.FromAttributes,
         ["Relu"] = (_, _, _) => new Ops.ReluOp(),
+        ["LeakyRelu"] = Ops.LeakyReluOp.FromAttributes,
+        ["Elu"] = Ops.EluOp.FromAttributes,
+        ["Gelu"] = (_, _, _) => new Ops.GeluOp(),
+        ["Sigmoid"] = (_, _, _) => new Ops.SigmoidOp(),
+        ["Tanh"] = (_, _, _) => new Ops.TanhOp(),
+        ["Softplus"] = Ops.SoftplusOp.FromAttributes,
+        ["Exp"] = (_, _, _) => new Ops.ExpOp(),
+        ["Log"] = (_, _, _) => new Ops.LogOp(),
+        ["BatchNorm1d"] = Ops.BatchNorm1dOp.FromAttributes,
+        ["Dropout"] = Ops.DropoutOp.FromAttributes,
+        ["MaxPool1d"] = Ops.MaxPool1dOp.FromAttributes,
+        ["AvgPool1d"] = Ops.AvgPool1dOp.FromAttributes,
+        ["GlobalMaxPool"] = (_, _, _) => new Ops.GlobalMaxPoolOp(),
+        ["GlobalAvgPool"] = (_, _, _) => new Ops.GlobalAvgPoolOp(),
+        ["Flatten"] = (_, _, _) => new Ops.FlattenOp(),
+        ["Reshape"] = Ops.ReshapeOp.FromAttributes,
     };
 
     /// <summary>The kinds that can be created.</summary>
