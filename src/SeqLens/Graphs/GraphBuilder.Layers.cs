@@ -82,6 +82,42 @@ public sealed partial class GraphBuilder
     /// <summary>Reshapes each sample to <paramref name="sampleShape"/> (batch excluded; one −1 allowed).</summary>
     public Node Reshape(Node x, int[] sampleShape, string? name = null) => Add(new ReshapeOp(sampleShape), [x], name);
 
+    /// <summary>Permutes all axes (batch included, kept first): output axis k is input axis <c>permutation[k]</c>.</summary>
+    public Node Transpose(Node x, int[] permutation, string? name = null) => Add(new TransposeOp(permutation), [x], name);
+
+    /// <summary>Pads the last axis with <paramref name="left"/> and <paramref name="right"/> copies of <paramref name="value"/>.</summary>
+    public Node Pad(Node x, int left, int right, float value = 0f, string? name = null) => Add(new PadOp(left, right, value), [x], name);
+
+    /// <summary><c>x[..., start:end:step, ...]</c> on <paramref name="axis"/> (batch = 0; Python's negative indices).</summary>
+    public Node Slice(Node x, int axis, int start, int? end = null, int step = 1, string? name = null) => Add(new SliceOp(axis, start, end, step), [x], name);
+
+    /// <summary>Joins <paramref name="inputs"/> along <paramref name="axis"/> (batch = 0; default 1, the channels).</summary>
+    public Node Concat(IReadOnlyList<Node> inputs, int axis = 1, string? name = null) => Add(new ConcatOp(axis), inputs, name);
+
+    /// <summary>Element-wise sum of <paramref name="a"/> and <paramref name="b"/> (b may be a per-channel vector).</summary>
+    public Node Add(Node a, Node b, string? name = null) => Add(new AddOp(), [a, b], name);
+
+    /// <summary>Element-wise sum of several terms.</summary>
+    public Node Add(IReadOnlyList<Node> terms, string? name = null) => Add(new AddOp(), terms, name);
+
+    /// <summary>Element-wise <c>a − b</c>.</summary>
+    public Node Sub(Node a, Node b, string? name = null) => Add(new SubOp(), [a, b], name);
+
+    /// <summary>Element-wise <c>a·b</c>.</summary>
+    public Node Mul(Node a, Node b, string? name = null) => Add(new MulOp(), [a, b], name);
+
+    /// <summary>Sum over <paramref name="axes"/> (batch = 0, not allowed).</summary>
+    public Node Sum(Node x, int[] axes, bool keepDims = false, string? name = null) => Add(new SumOp(axes, keepDims), [x], name);
+
+    /// <summary>Mean over <paramref name="axes"/> (batch = 0, not allowed).</summary>
+    public Node Mean(Node x, int[] axes, bool keepDims = false, string? name = null) => Add(new MeanOp(axes, keepDims), [x], name);
+
+    /// <summary>Softmax over <paramref name="axis"/> (default the last).</summary>
+    public Node Softmax(Node x, int axis = -1, string? name = null) => Add(new SoftmaxOp(axis), [x], name);
+
+    /// <summary>Log-softmax over <paramref name="axis"/> (default the last).</summary>
+    public Node LogSoftmax(Node x, int axis = -1, string? name = null) => Add(new LogSoftmaxOp(axis), [x], name);
+
     private static void RequireRank(Node x, int rank, string op, string layout)
     {
         if (x.SampleShape.Length != rank)

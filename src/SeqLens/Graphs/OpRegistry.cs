@@ -30,6 +30,17 @@ public static class OpRegistry
         ["GlobalAvgPool"] = (_, _, _) => new Ops.GlobalAvgPoolOp(),
         ["Flatten"] = (_, _, _) => new Ops.FlattenOp(),
         ["Reshape"] = Ops.ReshapeOp.FromAttributes,
+        ["Transpose"] = Ops.TransposeOp.FromAttributes,
+        ["Pad"] = Ops.PadOp.FromAttributes,
+        ["Slice"] = Ops.SliceOp.FromAttributes,
+        ["Concat"] = Ops.ConcatOp.FromAttributes,
+        ["Add"] = (_, _, _) => new Ops.AddOp(),
+        ["Sub"] = (_, _, _) => new Ops.SubOp(),
+        ["Mul"] = (_, _, _) => new Ops.MulOp(),
+        ["Sum"] = Ops.SumOp.FromAttributes,
+        ["Mean"] = Ops.MeanOp.FromAttributes,
+        ["Softmax"] = Ops.SoftmaxOp.FromAttributes,
+        ["LogSoftmax"] = Ops.LogSoftmaxOp.FromAttributes,
     };
 
     /// <summary>The kinds that can be created.</summary>
