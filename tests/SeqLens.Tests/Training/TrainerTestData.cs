@@ -2,7 +2,7 @@ using SeqLens.Graphs;
 
 namespace SeqLens.Tests.Training;
 
-/// <summary>Small seeded data and models for trainer tests (independent of the simulation and pooling ops).</summary>
+/// <summary>Small seeded data and models for trainer tests (independent of the simulation presets).</summary>
 internal static class TrainerTestData
 {
     /// <summary>
@@ -48,51 +48,23 @@ internal static class TrainerTestData
         return (x, y);
     }
 
-    /// <summary>conv(8, k=4) → ReLU → global max over positions → dense(tasks).</summary>
-    public static Graph Cnn(int length, int tasks, long seed)
+    /// <summary>conv(8, k=4) → ReLU → global max over positions → dense(tasks); with <paramref name="regularised"/>, batch-norm after the conv and dropout before the dense layer.</summary>
+    public static Graph Cnn(int length, int tasks, long seed, bool regularised = false)
     {
         var b = new GraphBuilder(seed);
         var x = b.Input("dna", 4, length);
-        var h = b.Relu(b.Conv1d(x, 8, 4, name: "conv"), name: "relu");
-        h = b.Add(new GlobalMaxForTest(), [h], "pool");
+        var h = b.Conv1d(x, 8, 4, name: "conv");
+        if (regularised)
+        {
+            h = b.BatchNorm1d(h, name: "bn");
+        }
+
+        h = b.GlobalMaxPool(b.Relu(h, name: "relu"), name: "pool");
+        if (regularised)
+        {
+            h = b.Dropout(h, 0.25f, name: "drop");
+        }
+
         return b.Build(b.Dense(h, tasks, name: "out"));
-    }
-
-    /// <summary>Global max over the last axis, (B, C, L) → (B, C); a stand-in for the pooling op of the ops branch.</summary>
-    internal sealed class GlobalMaxForTest : Op
-    {
-        public override string Kind => "TestGlobalMax";
-
-        public override int[] InferShape(IReadOnlyList<int[]> inputShapes) => [inputShapes[0][0], inputShapes[0][1]];
-
-        public override void Forward(ForwardContext context)
-        {
-            int length = context.Input.Shape[2];
-            for (int r = 0; r < context.Output.Length; r++)
-            {
-                float max = float.NegativeInfinity;
-                foreach (float v in context.Input.Data.AsSpan(r * length, length))
-                {
-                    max = Math.Max(max, v);
-                }
-
-                context.Output.Data[r] = max;
-            }
-        }
-
-        public override void Backward(BackwardContext context)
-        {
-            if (context.InputGrad(0) is not Tensor dx)
-            {
-                return;
-            }
-
-            int length = context.Input.Shape[2];
-            for (int r = 0; r < context.Output.Length; r++)
-            {
-                int arg = context.Input.Data.AsSpan(r * length, length).IndexOf(context.Output.Data[r]);
-                dx.Data[(r * length) + arg] += context.OutputGrad.Data[r];
-            }
-        }
     }
 }

@@ -49,6 +49,40 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Fit_DropoutAndBatchNorm_DeterministicAndEvalDiffersFromTraining()
+    {
+        var (x, y) = TrainerTestData.Motifs(80, 16, 5);
+        int saved = KernelThreads.MaxDegree;
+        try
+        {
+            Graph Run(int threads)
+            {
+                KernelThreads.MaxDegree = threads;
+                Graph g = TrainerTestData.Cnn(16, 2, seed: 6, regularised: true);
+                new Trainer(g, new TrainerOptions { Epochs = 3, BatchSize = 16, Seed = 7, LearningRate = 0.01 }).Fit(x, y);
+                return g;
+            }
+
+            Graph a = Run(2);
+            Graph b = Run(1);
+            Assert.Equal(a.Parameters.SelectMany(p => p.Value.Data), b.Parameters.SelectMany(p => p.Value.Data));
+            // Running statistics were updated (they are parameters too, and part of the checkpoint).
+            Assert.Contains(a.Parameters, p => !p.Trainable && p.Value.Data.Any(v => v != 0f && v != 1f));
+            // Evaluation is deterministic (dropout off, running statistics); a training-mode pass is not the same function.
+            var (vx, _) = TrainerTestData.Motifs(8, 16, 9);
+            Tensor e1 = Predictor.Predict(a, vx);
+            Tensor e2 = Predictor.Predict(a, vx, batchSize: 3);
+            Assert.Equal(e1.Data, e2.Data);
+            var train = new Executor(a, seed: 1) { Training = true };
+            Assert.NotEqual(e1.Data, train.Forward(vx).Data);
+        }
+        finally
+        {
+            KernelThreads.MaxDegree = saved;
+        }
+    }
+
+    [Fact]
     public void Fit_DifferentSeed_DifferentShuffleAndWeights()
     {
         var (x, y) = TrainerTestData.Motifs(64, 16, 5);

@@ -6,7 +6,7 @@ namespace SeqLens.IO.Models;
 
 /// <summary>
 /// The <c>model.json</c> graph spec: converts a <see cref="Graph"/> to JSON and builds one back with
-/// <see cref="OpRegistry"/> and <see cref="GraphBuilder.Add"/>.
+/// <see cref="OpRegistry"/> and <see cref="GraphBuilder.Add(Op, IReadOnlyList{Node}, string?)"/>.
 /// </summary>
 /// <remarks>
 /// Layout (<c>format</c> "seqlens-model", <c>version</c> 1):

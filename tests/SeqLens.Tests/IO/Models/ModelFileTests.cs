@@ -136,6 +136,26 @@ public sealed class ModelFileTests : IDisposable
         Assert.EndsWith("model.safetensors", ex.Path, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ExampleSpec_BuildsAndSavesRoundTrip()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SeqLens.slnx")))
+        {
+            dir = dir.Parent;
+        }
+
+        Assert.NotNull(dir);
+        LoadedModel model = ModelFile.LoadSpec(Path.Combine(dir.FullName, "examples", "cnn.json"), seed: 3);
+        Assert.Equal(["bound"], model.Graph.Outputs[0].TaskNames);
+        Assert.Equal(new[] { 32, 4, 15 }, model.Graph["conv1"].Op.Parameters[0].Value.Shape);
+        Assert.Equal(new[] { 32, 32, 5 }, model.Graph["conv2"].Op.Parameters[0].Value.Shape);
+        ModelFile.Save(model.Graph, _dir, model.Metadata);
+        LoadedModel again = ModelFile.Load(_dir);
+        var x = GradientCheckInput(2, 4, 200);
+        Assert.Equal(new Executor(model.Graph).Forward(x).Data, new Executor(again.Graph).Forward(x).Data);
+    }
+
     private static Tensor GradientCheckInput(params int[] shape)
         => SeqLens.Tests.Support.GradientCheck.Random(new Rng(9), -1, 1, shape);
 }
