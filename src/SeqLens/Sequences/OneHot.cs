@@ -13,7 +13,8 @@ namespace SeqLens.Sequences;
 /// equals uppercase and U equals T. N and the other ambiguous IUPAC codes give an all-zero column by default,
 /// or 0.25 each (<see cref="AmbiguousBases.Uniform"/>), or the IUPAC split (<see cref="AmbiguousBases.IupacFraction"/>).
 /// Bytes that are not nucleotide codes (gaps, digits) always give an all-zero column, as does padding.
-/// Runs of plain A/C/G/T (either case) take a SIMD path (32 bases per step) that gives the same result as the table.
+/// A SIMD path compares 32 bases at a time with A/C/G/T (either case) and patches any other byte's column from the
+/// table, so the result always equals the table lookup.
 /// </remarks>
 public static class OneHot
 {
@@ -229,17 +230,18 @@ public static class OneHot
                 Vector256<byte> ec = Vector256.Equals(b, vc);
                 Vector256<byte> eg = Vector256.Equals(b, vg);
                 Vector256<byte> et = Vector256.Equals(b, vt);
-                if ((ea | ec | eg | et).ExtractMostSignificantBits() != uint.MaxValue)
-                {
-                    // Some byte is not A/C/G/T: this block goes through the table.
-                    ScalarBlock(src, a, c, g, t, i, i + 32, table);
-                    continue;
-                }
-
                 StoreMask(ea, a, i);
                 StoreMask(ec, c, i);
                 StoreMask(eg, g, i);
                 StoreMask(et, t, i);
+                uint other = ~(ea | ec | eg | et).ExtractMostSignificantBits();
+                while (other != 0)
+                {
+                    // A byte that is not A/C/G/T (N, IUPAC, U, gap): patch its column from the table.
+                    int k = i + System.Numerics.BitOperations.TrailingZeroCount(other);
+                    ScalarBlock(src, a, c, g, t, k, k + 1, table);
+                    other &= other - 1;
+                }
             }
         }
 
