@@ -82,15 +82,31 @@ public static class KmerShuffle
 
         int length = source.Length / OneHot.Channels;
         var symbols = new int[length];
-        var columns = new List<(float A, float C, float G, float T)>();
+
+        // Symbols 0..3 = one-hot A, C, G, T; 4 = all-zero (N, padding); 5.. = any other distinct column.
+        var others = new List<(float A, float C, float G, float T)>();
         for (int i = 0; i < length; i++)
         {
-            var col = (source[i], source[length + i], source[(2 * length) + i], source[(3 * length) + i]);
-            int id = columns.IndexOf(col);
+            float a = source[i], c = source[length + i], g = source[(2 * length) + i], t = source[(3 * length) + i];
+            int id = (a, c, g, t) switch
+            {
+                (1, 0, 0, 0) => 0,
+                (0, 1, 0, 0) => 1,
+                (0, 0, 1, 0) => 2,
+                (0, 0, 0, 1) => 3,
+                (0, 0, 0, 0) => 4,
+                _ => -1,
+            };
             if (id < 0)
             {
-                id = columns.Count;
-                columns.Add(col);
+                int k2 = others.IndexOf((a, c, g, t));
+                if (k2 < 0)
+                {
+                    k2 = others.Count;
+                    others.Add((a, c, g, t));
+                }
+
+                id = 5 + k2;
             }
 
             symbols[i] = id;
@@ -100,11 +116,17 @@ public static class KmerShuffle
         ShuffleSymbols(symbols, result, k, rng);
         for (int i = 0; i < length; i++)
         {
-            var col = columns[result[i]];
-            destination[i] = col.A;
-            destination[length + i] = col.C;
-            destination[(2 * length) + i] = col.G;
-            destination[(3 * length) + i] = col.T;
+            int id = result[i];
+            var col = id switch
+            {
+                < 4 => (id == 0 ? 1f : 0f, id == 1 ? 1f : 0f, id == 2 ? 1f : 0f, id == 3 ? 1f : 0f),
+                4 => (0f, 0f, 0f, 0f),
+                _ => others[id - 5],
+            };
+            destination[i] = col.Item1;
+            destination[length + i] = col.Item2;
+            destination[(2 * length) + i] = col.Item3;
+            destination[(3 * length) + i] = col.Item4;
         }
     }
 
@@ -233,21 +255,47 @@ public static class KmerShuffle
     /// <summary>Dense ids of the (m)-lets starting at each of <paramref name="positions"/> positions.</summary>
     private static int[] VertexIds(ReadOnlySpan<int> s, int m, int positions, out int count)
     {
-        // Dense alphabet first, so words pack into small integers.
-        var alphabet = new Dictionary<int, int>();
+        // Dense alphabet first (ids by first occurrence), so words pack into small integers.
         var dense = new int[s.Length];
-        for (int i = 0; i < s.Length; i++)
+        int sigma = 0;
+        int max = 0;
+        foreach (int v in s)
         {
-            if (!alphabet.TryGetValue(s[i], out int id))
-            {
-                id = alphabet.Count;
-                alphabet.Add(s[i], id);
-            }
-
-            dense[i] = id;
+            max = Math.Max(max, v);
         }
 
-        int sigma = alphabet.Count;
+        if (max < 1 << 16 && !s.ContainsAnyExceptInRange(0, max))
+        {
+            var map = new int[max + 1];
+            Array.Fill(map, -1);
+            for (int i = 0; i < s.Length; i++)
+            {
+                int id = map[s[i]];
+                if (id < 0)
+                {
+                    id = map[s[i]] = sigma++;
+                }
+
+                dense[i] = id;
+            }
+        }
+        else
+        {
+            var alphabet = new Dictionary<int, int>();
+            for (int i = 0; i < s.Length; i++)
+            {
+                if (!alphabet.TryGetValue(s[i], out int id))
+                {
+                    id = alphabet.Count;
+                    alphabet.Add(s[i], id);
+                }
+
+                dense[i] = id;
+            }
+
+            sigma = alphabet.Count;
+        }
+
         var vertexAt = new int[positions];
         count = 0;
         double words = Math.Pow(sigma, m);
