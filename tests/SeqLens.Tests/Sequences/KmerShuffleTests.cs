@@ -65,6 +65,26 @@ public class KmerShuffleTests
     }
 
     [Fact]
+    public void KmerShuffle_LargeAlphabetLongK_UsesHashedWordsAndKeepsCounts()
+    {
+        // 20 letters and k = 5: 20^4 words exceed the packed table, so (k-1)-lets go through the string-keyed map.
+        var gen = new Rng(41);
+        for (int i = 0; i < 200; i++)
+        {
+            var chars = new char[50 + gen.NextInt(150)];
+            for (int j = 0; j < chars.Length; j++)
+            {
+                chars[j] = "ACDEFGHIKLMNPQRSTVWY"[gen.NextInt(gen.NextInt(2) == 0 ? 3 : 20)];
+            }
+
+            string s = new(chars);
+            string shuffled = KmerShuffle.Shuffle(s, 5, Rng.For(2, i));
+            Assert.Equal(KletCounts(s, 5), KletCounts(shuffled, 5));
+            Assert.Equal(s[..4], shuffled[..4]);
+        }
+    }
+
+    [Fact]
     public void DinucleotideShuffle_LongSequence_ActuallyMovesLetters()
     {
         var gen = new Rng(3);

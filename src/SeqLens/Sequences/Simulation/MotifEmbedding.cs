@@ -1,3 +1,4 @@
+using System.Globalization;
 using SeqLens.IO.Motifs;
 
 namespace SeqLens.Sequences.Simulation;
@@ -20,8 +21,9 @@ public sealed record MotifEmbedding(Motif Motif, double Probability = 1, int Min
         ArgumentNullException.ThrowIfNull(Motif);
         if (!(Probability >= 0 && Probability <= 1) || MinCount < 1 || MaxCount < MinCount || !(MeanCount > 0))
         {
-            throw new ArgumentException(
-                $"Embedding of {Motif.Id}: need 0 <= probability <= 1, 1 <= min <= max and mean > 0; got {Probability}, {MinCount}, {MaxCount}, {MeanCount}.");
+            throw new ArgumentException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Embedding of {Motif.Id}: need 0 <= probability <= 1, 1 <= min <= max and mean > 0; got {Probability}, {MinCount}, {MaxCount}, {MeanCount}."));
         }
     }
 }
