@@ -116,18 +116,19 @@ internal static class TorchArchive
         }
 
         byte[] pkl = ReadEntry(pickle, MaxPickleBytes, path);
-        var storages = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var storages = new Dictionary<string, (StorageRef Ref, byte[] Bytes)>(StringComparer.Ordinal);
         var unpickler = new RestrictedUnpickler(pkl, path, pickle.FullName, (storage, opOffset) =>
         {
-            if (storages.TryGetValue(storage.Key, out byte[]? cached))
+            if (storages.TryGetValue(storage.Key, out (StorageRef Ref, byte[] Bytes) cached))
             {
-                return cached.Length == storage.ElementCount * TorchTensor.ElementSize(storage.DType)
-                    ? cached
+                // NOTE: torch.save refuses to save one storage viewed as two dtypes, so a file that does is corrupt.
+                return cached.Ref.DType == storage.DType && cached.Ref.ElementCount == storage.ElementCount
+                    ? cached.Bytes
                     : throw new ParseException(path, 0, 0, $"{pickle.FullName} byte {opOffset.ToString(CultureInfo.InvariantCulture)}: storage '{storage.Key}' is used with two different sizes or types");
             }
 
             byte[] bytes = ReadStorage(zip, prefix, storage, bigEndian, path, pickle.FullName, opOffset);
-            storages[storage.Key] = bytes;
+            storages[storage.Key] = (storage, bytes);
             return bytes;
         });
         return unpickler.Load();
@@ -182,6 +183,42 @@ internal static class TorchArchive
             throw new ParseException(path, 0, 0, $"entry '{entry.FullName}' holds a different number of bytes than its header's {length.ToString(CultureInfo.InvariantCulture)}");
         }
 
+        if (Crc32(bytes) != entry.Crc32)
+        {
+            throw new ParseException(path, 0, 0, $"corrupt zip archive: entry '{entry.FullName}' fails its CRC-32 check");
+        }
+
         return bytes;
+    }
+
+    private static readonly uint[] CrcTable = MakeCrcTable();
+
+    /// <summary>The CRC-32 of zip (polynomial 0xEDB88320, reflected), table-driven.</summary>
+    private static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in data)
+        {
+            crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        }
+
+        return ~crc;
+    }
+
+    private static uint[] MakeCrcTable()
+    {
+        var table = new uint[256];
+        for (uint n = 0; n < 256; n++)
+        {
+            uint c = n;
+            for (int k = 0; k < 8; k++)
+            {
+                c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
+            }
+
+            table[n] = c;
+        }
+
+        return table;
     }
 }
