@@ -155,6 +155,9 @@ def external_data_model(path):
                               [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
                               [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])], initializer=[weights])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    bin_path = os.path.join(os.path.dirname(path), "external_data.bin")
+    if os.path.exists(bin_path):
+        os.remove(bin_path)  # onnx appends to an existing external file
     onnx.save_model(model, path, save_as_external_data=True, all_tensors_to_one_file=True,
                     location="external_data.bin", size_threshold=0)
 

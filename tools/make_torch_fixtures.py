@@ -2,7 +2,8 @@
 """Writes the small PyTorch fixtures of tests/SeqLens.Tests/Fixtures/Torch/ and their expected.json.
 
 Re-run (from the repository root):   /usr/bin/python3 tools/make_torch_fixtures.py
-Needs Debian's python3-torch (1.13); installs it with apt-get when missing. Fixed seeds.
+Needs Debian's python3-torch (1.13); installs it with apt-get when missing. Fixed seeds; every file is byte-identical
+between runs except legacy.pt, whose storage keys are memory addresses in the legacy format.
 
 Files:
   conv_bn_linear.pt      state_dict of Conv1d/BatchNorm1d/Linear after one training step (int64 num_batches_tracked)
@@ -106,8 +107,9 @@ def describe(value):
 def zip_with_pickle(path, pkl):
     """A torch-style zip archive (archive/data.pkl, archive/version) around a hand-built pickle."""
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as z:
-        z.writestr("archive/data.pkl", pkl)
-        z.writestr("archive/version", "3\n")
+        # Fixed timestamps keep the archives byte-identical between runs.
+        z.writestr(zipfile.ZipInfo("archive/data.pkl", date_time=(1980, 1, 1, 0, 0, 0)), pkl)
+        z.writestr(zipfile.ZipInfo("archive/version", date_time=(1980, 1, 1, 0, 0, 0)), "3\n")
 
 
 def global_op(module, name):
