@@ -84,7 +84,7 @@ internal sealed partial class RestrictedUnpickler
                     throw Fail("torch._utils._rebuild_parameter expects (tensor, requires_grad, backward_hooks)");
                 }
 
-                return new TorchTensor(t.DType, [.. t.Shape], t.RawData.ToArray(), requiresGrad, isParameter: true);
+                return t.AsParameter(requiresGrad);
             default:
                 throw Fail($"{g.FullName} cannot be called; storage classes only appear in storage references");
         }

@@ -12,8 +12,13 @@ namespace SeqLens.IO.Torch;
 /// </summary>
 internal static class TorchArchive
 {
-    /// <summary>Largest <c>data.pkl</c> accepted (a state dict's pickle is a few kB to a few MB).</summary>
-    private const long MaxPickleBytes = 1L << 30;
+    /// <summary>Largest <c>data.pkl</c> accepted, 64 MiB.</summary>
+    /// <remarks>
+    /// NOTE: a state dict's pickle holds names and storage references only (about 100 bytes per tensor, so a few MB
+    /// for the largest models); the cap bounds the memory that a hostile pickle of one-byte container opcodes
+    /// could make the unpickler allocate.
+    /// </remarks>
+    private const long MaxPickleBytes = 64L << 20;
 
     public static object? ReadRoot(Stream stream, string path)
     {

@@ -110,6 +110,9 @@ public sealed class TorchTensor
     /// <summary>A float32 <see cref="SeqLens.Tensor"/> of the same shape (a 0-d tensor becomes rank 0).</summary>
     public Tensor ToTensor() => new(ToFloat32(), _shape);
 
+    /// <summary>The same values marked as an <c>nn.Parameter</c> (shares the data).</summary>
+    internal TorchTensor AsParameter(bool requiresGrad) => new(DType, _shape, _data, requiresGrad, isParameter: true);
+
     /// <inheritdoc/>
     public override string ToString()
         => $"{DType}({string.Join(", ", _shape.Select(d => d.ToString(CultureInfo.InvariantCulture)))})";

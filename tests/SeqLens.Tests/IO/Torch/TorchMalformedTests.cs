@@ -108,6 +108,7 @@ public class TorchMalformedTests
     [InlineData(0, new[] { 5 }, new[] { 1 }, "reads element 4 of storage '0', which has 4 Float32 elements")]
     [InlineData(2, new[] { 3 }, new[] { 1 }, "reads element 4 of storage '0'")]
     [InlineData(0, new[] { 2, 2 }, new[] { 3, 1 }, "reads element 4 of storage '0'")]
+    [InlineData(0, new[] { 2, 2, 2 }, new[] { int.MaxValue, int.MaxValue, int.MaxValue }, "reads element 6442450941 of storage '0'")]
     [InlineData(0, new[] { 2 }, new[] { -1 }, "must be non-negative integers")]
     [InlineData(0, new[] { -2 }, new[] { 1 }, "must be non-negative integers")]
     [InlineData(0, new[] { 2, 2 }, new[] { 1 }, "size has 2 dimensions but stride has 1")]
