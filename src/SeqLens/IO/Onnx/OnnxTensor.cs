@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace SeqLens.IO.Onnx;
 
@@ -70,6 +71,9 @@ public sealed class OnnxTensor
         ReadOnlySpan<byte> d = _data;
         switch (DataType)
         {
+            case OnnxDataType.Float when BitConverter.IsLittleEndian:
+                MemoryMarshal.Cast<byte, float>(d).CopyTo(result);
+                break;
             case OnnxDataType.Float:
                 for (int i = 0; i < n; i++)
                 {

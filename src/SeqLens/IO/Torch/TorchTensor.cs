@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace SeqLens.IO.Torch;
 
@@ -60,6 +61,12 @@ public sealed class TorchTensor
     {
         var result = new float[ElementCount];
         ReadOnlySpan<byte> d = _data;
+        if (DType == TorchDType.Float32 && BitConverter.IsLittleEndian)
+        {
+            MemoryMarshal.Cast<byte, float>(d).CopyTo(result);
+            return result;
+        }
+
         for (int i = 0; i < result.Length; i++)
         {
             result[i] = DType switch
@@ -150,14 +157,39 @@ public sealed class TorchTensor
             return result;
         }
 
-        var index = new int[rank];
-        long source = offset;
-        for (int n = 0; n < count; n++)
+        switch (elementSize)
         {
-            storage.Slice((int)(source * elementSize), elementSize).CopyTo(result.AsSpan(n * elementSize, elementSize));
+            case 1: GatherTyped<byte>(storage, offset, shape, stride, result); break;
+            case 2: GatherTyped<ushort>(storage, offset, shape, stride, result); break;
+            case 4: GatherTyped<uint>(storage, offset, shape, stride, result); break;
+            default: GatherTyped<ulong>(storage, offset, shape, stride, result); break;
+        }
 
-            // Odometer over the multi-index, innermost axis fastest.
-            for (int axis = rank - 1; axis >= 0; axis--)
+        return result;
+    }
+
+    private static void GatherTyped<T>(ReadOnlySpan<byte> storageBytes, long offset, int[] shape, long[] stride, byte[] resultBytes)
+        where T : unmanaged
+    {
+        // The storage holds exactly numel * sizeof(T) bytes (checked when it was read), so the casts cover whole elements.
+        ReadOnlySpan<T> storage = MemoryMarshal.Cast<byte, T>(storageBytes);
+        Span<T> result = MemoryMarshal.Cast<byte, T>(resultBytes.AsSpan());
+        int rank = shape.Length;
+        int inner = rank == 0 ? 1 : shape[rank - 1];
+        long innerStride = rank == 0 ? 0 : stride[rank - 1];
+        var index = new int[Math.Max(rank - 1, 0)];
+        long source = offset;
+        for (int n = 0; n < result.Length; n += inner)
+        {
+            // Innermost axis: a strided run.
+            long s = source;
+            for (int k = 0; k < inner; k++, s += innerStride)
+            {
+                result[n + k] = storage[(int)s];
+            }
+
+            // Odometer over the outer axes.
+            for (int axis = rank - 2; axis >= 0; axis--)
             {
                 source += stride[axis];
                 if (++index[axis] < shape[axis])
@@ -169,7 +201,5 @@ public sealed class TorchTensor
                 index[axis] = 0;
             }
         }
-
-        return result;
     }
 }

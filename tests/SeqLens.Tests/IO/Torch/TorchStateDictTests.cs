@@ -174,4 +174,36 @@ public class TorchStateDictTests
         Assert.Equal([1f, 5f, 9f, 2f, 6f, 10f], dict["w"].ToFloat32());
         Assert.Equal("view.pt", dict.SourcePath);
     }
+
+    [Theory]
+    [InlineData("DoubleStorage", 8)]
+    [InlineData("LongStorage", 8)]
+    [InlineData("FloatStorage", 4)]
+    [InlineData("IntStorage", 4)]
+    [InlineData("HalfStorage", 2)]
+    [InlineData("ShortStorage", 2)]
+    [InlineData("ByteStorage", 1)]
+    public void Read_TransposedViewOfEveryElementSize_GathersTheView(string storageType, int size)
+    {
+        // Storage 0..5 of the type, viewed as the transpose of a (2, 3) matrix: size (3, 2), stride (1, 3).
+        var bytes = new byte[6 * size];
+        for (int i = 0; i < 6; i++)
+        {
+            Span<byte> e = bytes.AsSpan(i * size, size);
+            switch (storageType)
+            {
+                case "DoubleStorage": BitConverter.TryWriteBytes(e, (double)i); break;
+                case "FloatStorage": BitConverter.TryWriteBytes(e, (float)i); break;
+                case "HalfStorage": BitConverter.TryWriteBytes(e, (Half)i); break;
+                default: e[0] = (byte)i; break; // little-endian integers
+            }
+        }
+
+        byte[] zip = Archive(TensorPickle(storageType, 6, 0, [3, 2], [1, 3]), ("0", bytes));
+
+        TorchTensor t = TorchStateDict.Read(new MemoryStream(zip), "t.pt")["w"];
+
+        Assert.Equal([3, 2], t.Shape);
+        Assert.Equal([0f, 3f, 1f, 4f, 2f, 5f], t.ToFloat32());
+    }
 }
