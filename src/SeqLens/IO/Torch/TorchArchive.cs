@@ -69,7 +69,7 @@ internal static class TorchArchive
         if (n >= 2 && head[0] == 0x80 && head[1] <= 5)
         {
             throw new ParseException(path, 0, 0, "this is the legacy (pre-1.6) torch.save format, a raw pickle stream, which is not supported; "
-                + "re-save it with torch.save(torch.load(path), path) in PyTorch 1.6 or later (zip format)");
+                + "if you trust the file, re-save it with torch.save(torch.load(path), path) in PyTorch 1.6 or later (zip format)");
         }
 
         if (stream.Length - start > 262)
