@@ -12,7 +12,7 @@ public static class SeqLensCli
     {
         var console = new CliConsole(stdout, stderr);
         var root = new RootCommand("SeqLens: train, import and explain deep-learning models of DNA sequence.");
-        foreach (Command command in Commands(console))
+        foreach (Command command in AllCommands(console))
         {
             root.Subcommands.Add(command);
         }
@@ -30,8 +30,9 @@ public static class SeqLensCli
     }
 
     // One line per command; each lives in Commands/<Verb>Command.cs with a static Create(CliConsole).
-    private static IEnumerable<Command> Commands(CliConsole console) =>
+    private static IEnumerable<Command> AllCommands(CliConsole console) =>
     [
+        Commands.SimulateCommand.Create(console),
     ];
 }
 
