@@ -126,6 +126,45 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Fit_SoftmaxClasses_CrossEntropyAndOneVsRestMetrics()
+    {
+        // Four classes: no motif, GATA only, CCGG only, both.
+        static Tensor Classes(Tensor y) => Tensor.FromValues(Enumerable.Range(0, y.Shape[0]).Select(i => y.Data[2 * i] + (2 * y.Data[(2 * i) + 1])).ToArray(), y.Shape[0]);
+        var (x, y2) = TrainerTestData.Motifs(400, 24, 1);
+        var (vx, vy2) = TrainerTestData.Motifs(200, 24, 2);
+        var b = new GraphBuilder(3);
+        var h = b.GlobalMaxPool(b.Relu(b.Conv1d(b.Input("dna", 4, 24), 8, 4)));
+        Graph g = b.Build(b.Dense(h, 4), ["none", "gata", "ccgg", "both"], OutputActivation.Softmax);
+        var trainer = new Trainer(g, new TrainerOptions { Epochs = 20, BatchSize = 32, LearningRate = 0.02, Seed = 4, Optimizer = OptimizerKind.Sgd, Momentum = 0.9, Nesterov = true });
+        Assert.IsType<SeqLens.Training.Losses.CrossEntropyLoss>(trainer.Loss);
+        TrainingResult result = trainer.Fit(x, Classes(y2), vx, Classes(vy2));
+        Assert.Equal(4, result.Best.Validation!.Auroc.Count);
+        Assert.True(result.Best.Validation.MeanAuroc > 0.85, $"mean one-vs-rest auROC {result.Best.Validation.MeanAuroc}");
+        Tensor probs = Predictor.Predict(g, vx, applyActivation: true);
+        Assert.Equal(1.0, probs.Data[..4].Sum(v => (double)v), 5);
+    }
+
+    [Fact]
+    public void Fit_MaskedLabels_TaskWithoutLabelsStaysUntrained()
+    {
+        var (x, y) = TrainerTestData.Motifs(64, 16, 5);
+        for (int i = 0; i < 64; i++)
+        {
+            y.Data[(2 * i) + 1] = -1f;
+        }
+
+        Graph g = TrainerTestData.Cnn(16, 2, seed: 6);
+        var dense = (SeqLens.Graphs.Ops.DenseOp)g["out"].Op;
+        float[] before = dense.Weight.Value.Data[8..16];
+        float biasBefore = dense.Bias!.Value.Data[1];
+        new Trainer(g, new TrainerOptions { Epochs = 2, BatchSize = 16, Optimizer = OptimizerKind.Sgd, Momentum = 0 }).Fit(x, y);
+        // With plain SGD a task whose labels are all masked gets zero gradient: its output row never moves.
+        Assert.Equal(before, dense.Weight.Value.Data[8..16]);
+        Assert.Equal(biasBefore, dense.Bias.Value.Data[1]);
+        Assert.NotEqual(0f, dense.Bias.Value.Data[0]);
+    }
+
+    [Fact]
     public void Fit_WrongShapes_SayExpectedAndGot()
     {
         Graph g = TrainerTestData.Cnn(16, 2, seed: 1);

@@ -49,12 +49,12 @@ public static class ModelFile
 
     /// <summary>
     /// Builds a fresh model from a spec (file or directory), parameters initialised from <paramref name="seed"/>; any
-    /// weights file beside it is ignored.
+    /// weights file beside it is ignored. <paramref name="defaultTaskNames"/> names the tasks when the spec does not.
     /// </summary>
-    public static LoadedModel LoadSpec(string path, long seed)
+    public static LoadedModel LoadSpec(string path, long seed, IReadOnlyList<string>? defaultTaskNames = null)
     {
         (string specPath, JsonObject spec) = ReadSpec(path);
-        return new LoadedModel(ModelSpec.Build(spec, specPath, seed), Metadata(spec), false, specPath);
+        return new LoadedModel(ModelSpec.Build(spec, specPath, seed, defaultTaskNames), Metadata(spec), false, specPath);
     }
 
     /// <summary>Fills <paramref name="graph"/>'s parameters from a safetensors file, checking that names and shapes match exactly.</summary>

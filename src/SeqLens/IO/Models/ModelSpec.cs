@@ -106,8 +106,9 @@ public static class ModelSpec
     /// <summary>
     /// Builds the graph described by <paramref name="spec"/> (read from <paramref name="path"/>, named in errors), with
     /// parameters initialised from <paramref name="seed"/>. Every problem is a <see cref="ParseException"/> naming the node.
+    /// <paramref name="defaultTaskNames"/> names the first output's tasks when the spec does not (e.g. from a label file).
     /// </summary>
-    public static Graph Build(JsonObject spec, string path, long seed = 0)
+    public static Graph Build(JsonObject spec, string path, long seed = 0, IReadOnlyList<string>? defaultTaskNames = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(path);
@@ -182,7 +183,7 @@ public static class ModelSpec
                 throw Error(path, $"output names unknown node '{name}'.");
             }
 
-            string[]? tasks = output["tasks"] is null ? null : Array(output["tasks"], $"output '{name}': 'tasks'", path).Select(t => Text(t, $"output '{name}': 'tasks' entries", path)).ToArray();
+            IReadOnlyList<string>? tasks = output["tasks"] is null ? (outputs.Count == 0 ? defaultTaskNames : null) : Array(output["tasks"], $"output '{name}': 'tasks'", path).Select(t => Text(t, $"output '{name}': 'tasks' entries", path)).ToArray();
             string activationText = output["activation"] is null ? "sigmoid" : Text(output["activation"], $"output '{name}': 'activation'", path);
             OutputActivation activation = activationText.ToLowerInvariant() switch
             {

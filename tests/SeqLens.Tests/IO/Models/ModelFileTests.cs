@@ -156,6 +156,37 @@ public sealed class ModelFileTests : IDisposable
         Assert.Equal(new Executor(model.Graph).Forward(x).Data, new Executor(again.Graph).Forward(x).Data);
     }
 
+    [Fact]
+    public void LoadSpec_MutatedSpecs_OnlyParseExceptions()
+    {
+        var rng = new Rng(21);
+        string path = Path.Combine(_dir, "fuzz.json");
+        const string alphabet = "{}[]\",:0123456789-.aeznulltrue ";
+        int built = 0;
+        for (int trial = 0; trial < 400; trial++)
+        {
+            char[] text = Spec.ToCharArray();
+            int edits = 1 + rng.NextInt(3);
+            for (int e = 0; e < edits; e++)
+            {
+                text[rng.NextInt(text.Length)] = alphabet[rng.NextInt(alphabet.Length)];
+            }
+
+            File.WriteAllText(path, new string(text));
+            try
+            {
+                ModelFile.LoadSpec(path, 0);
+                built++;
+            }
+            catch (ParseException ex)
+            {
+                Assert.Equal(path, ex.Path);
+            }
+        }
+
+        Assert.InRange(built, 1, 399);
+    }
+
     private static Tensor GradientCheckInput(params int[] shape)
         => SeqLens.Tests.Support.GradientCheck.Random(new Rng(9), -1, 1, shape);
 }
