@@ -116,7 +116,8 @@ internal static class DemoCommand
             Patience = 3,
             Monitor = MonitoredMetric.Auroc,
         };
-        c.Result = new Trainer(c.Model, c.Options).Fit(c.Train.X, c.Train.Y!, c.Validation.X, c.Validation.Y, new EpochPrinter(c.Console.Error, c.Epochs));
+        c.Trainer = new Trainer(c.Model, c.Options);
+        c.Result = c.Trainer.Fit(c.Train.X, c.Train.Y!, c.Validation.X, c.Validation.Y, new EpochPrinter(c.Console.Error, c.Epochs));
     }
 
     private static void Evaluate(DemoContext c)
@@ -129,7 +130,7 @@ internal static class DemoCommand
     private static void Save(DemoContext c)
     {
         SimulationWriter.Write(Path.Combine(c.OutputDirectory, "data"), c.Simulation);
-        JsonObject training = TrainingLog.ToJson(c.Options, c.Result, c.Train.Count, c.Validation.Count);
+        JsonObject training = TrainingLog.ToJson(c.Trainer, c.Result, c.Train.Count, c.Validation.Count);
         training["test_auroc"] = Math.Round(c.TestMetrics.MeanAuroc, 6);
         training["test_auprc"] = Math.Round(c.TestMetrics.MeanAuprc, 6);
         var metadata = new JsonObject
@@ -175,6 +176,8 @@ internal static class DemoCommand
         public Graph Model { get; set; } = null!;
 
         public TrainerOptions Options { get; set; } = null!;
+
+        public Trainer Trainer { get; set; } = null!;
 
         public TrainingResult Result { get; set; } = null!;
 

@@ -68,10 +68,11 @@ public static class TrainingLog
     /// The settings and outcome of a training run for <c>model.json</c>'s metadata: optimiser, learning rate, weight
     /// decay, batch size, epochs, patience, monitor, seed, set sizes, and the best epoch's losses and per-task areas.
     /// </summary>
-    public static JsonObject ToJson(TrainerOptions options, TrainingResult result, int trainCount, int validCount)
+    public static JsonObject ToJson(Trainer trainer, TrainingResult result, int trainCount, int validCount)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(trainer);
         ArgumentNullException.ThrowIfNull(result);
+        TrainerOptions options = trainer.Options;
         var best = new JsonObject
         {
             ["epoch"] = result.BestEpoch,
@@ -87,7 +88,7 @@ public static class TrainingLog
         return new JsonObject
         {
             ["optimizer"] = options.Optimizer.ToString().ToLowerInvariant(),
-            ["loss"] = options.Loss?.Name,
+            ["loss"] = trainer.Loss.Name,
             ["learning_rate"] = options.LearningRate,
             ["weight_decay"] = options.WeightDecay,
             ["batch_size"] = options.BatchSize,

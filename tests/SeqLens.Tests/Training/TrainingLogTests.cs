@@ -23,9 +23,10 @@ public class TrainingLogTests
             "2\t0.250000\t0.500000\t0.0001\t0.800000\t0.900000\t0.600000\t0.700000\t0\n",
             w.ToString());
         Assert.Equal("epoch 1/5  train loss 0.5000  valid loss 0.4500  auROC 0.7500  auPRC 0.3750  lr 0.001  3.0s  *", TrainingLog.FormatEpoch(result.History[0], 5));
-        var json = TrainingLog.ToJson(new TrainerOptions { Seed = 3 }, result, 10, 2);
+        var json = TrainingLog.ToJson(new Trainer(TrainerTestData.Cnn(8, 2, 0), new TrainerOptions { Seed = 3 }), result, 10, 2);
         Assert.Equal(1, json["best"]!["epoch"]!.GetValue<int>());
         Assert.Null(json["best"]!["valid_auroc"]![1]);
         Assert.Equal("adam", json["optimizer"]!.GetValue<string>());
+        Assert.Equal("bce", json["loss"]!.GetValue<string>());
     }
 }

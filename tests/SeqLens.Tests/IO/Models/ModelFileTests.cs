@@ -147,7 +147,7 @@ public sealed class ModelFileTests : IDisposable
 
         Assert.NotNull(dir);
         LoadedModel model = ModelFile.LoadSpec(Path.Combine(dir.FullName, "examples", "cnn.json"), seed: 3);
-        Assert.Equal(["bound"], model.Graph.Outputs[0].TaskNames);
+        Assert.Equal(["task0"], model.Graph.Outputs[0].TaskNames);
         Assert.Equal(new[] { 32, 4, 15 }, model.Graph["conv1"].Op.Parameters[0].Value.Shape);
         Assert.Equal(new[] { 32, 32, 5 }, model.Graph["conv2"].Op.Parameters[0].Value.Shape);
         ModelFile.Save(model.Graph, _dir, model.Metadata);
