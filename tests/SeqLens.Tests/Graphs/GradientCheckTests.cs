@@ -34,6 +34,28 @@ public class GradientCheckTests
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => GradientCheck.Check(g, [x], training: true));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Check_CatchesAOnePercentError_InsideANoisyTrainingNetwork(bool skewed)
+    {
+        // Batch-norm in training makes the loss's rounding noise large; the noise allowance must not hide 1 %.
+        var b = new GraphBuilder(seed: 22);
+        Node x = b.Input("dna", 4, 7);
+        Node h = skewed ? b.Add(new SkewedBatchNorm(4), [x]) : b.BatchNorm1d(x);
+        h = b.Tanh(b.Conv1d(h, 5, 3, padding: Padding.Same));
+        Graph g = b.Build(b.Dense(b.Flatten(h), 2), activation: OutputActivation.None);
+        var input = OpHarness.Distinct(new Rng(9), [3, 4, 7], 0.1f);
+        if (skewed)
+        {
+            Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => GradientCheck.Check(g, [input], training: true));
+        }
+        else
+        {
+            GradientCheck.Check(g, [input], training: true);
+        }
+    }
+
     /// <summary>tanh whose backward is off by <c>factor</c>.</summary>
     private sealed class ScaledTanh(float factor) : ElementwiseOp
     {
