@@ -93,6 +93,18 @@ public class OpAllocationTests
         Assert.All(OpRegistry.Kinds, k => Assert.Contains(k, covered));
     }
 
+    [Fact]
+    public void EveryOpClass_IsRegisteredUnderItsKind()
+    {
+        var opTypes = typeof(Op).Assembly.GetTypes()
+            .Where(t => t.Namespace == "SeqLens.Graphs.Ops" && t.IsSubclassOf(typeof(Op)) && !t.IsAbstract);
+        foreach (Type t in opTypes)
+        {
+            Assert.Contains(Cases.Keys, k => k.Split('/')[0] == t.Name[..^2]);
+            Assert.Contains(t.Name[..^2], OpRegistry.Kinds);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Kinds))]
     public void Attributes_RoundTripThroughRegistry(string kind)
