@@ -94,6 +94,9 @@ public sealed partial class Hdf5Dataset : Hdf5Object
     /// <summary>The raw bytes of all elements in the file's type and byte order, row-major.</summary>
     public byte[] ReadBytes() => ReadRaw();
 
+    /// <summary>The parsed data layout message (tests use it to locate raw data).</summary>
+    internal DataLayout Storage => _layout.Value;
+
     private string Describe() => "dataset " + Path;
 
     private Hdf5Cursor Required(int type, string name)

@@ -81,7 +81,7 @@ internal sealed class ObjectHeader
         long size = prefix.U32();
         var messages = new List<HeaderMessage>();
         var pending = new Queue<(long Address, long Length)>();
-        var seen = new HashSet<long> { address };
+        var seen = new HashSet<long> { address + 16 };
         pending.Enqueue((address + 16, size));
         int chunks = 0;
         while (pending.Count > 0)
