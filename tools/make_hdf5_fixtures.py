@@ -3,14 +3,16 @@
 
 Re-run from the repository root:
     /usr/bin/python3 tools/make_hdf5_fixtures.py
-Outputs go to tests/SeqLens.Tests/Fixtures/Hdf5/ (each X.h5 beside X.json). The JSON holds, for every
+Outputs go to tests/SeqLens.Tests/Fixtures/Hdf5/ (each X.h5 beside X.json.gz). The JSON holds, for every
 group, its link names and attributes, and for every dataset its shape, type, layout, chunk index and all
-values, exactly as h5py reads them. It also writes shared_data.json with shapes and a few values of the
-four real .h5 files under ../shared/data (those files are never copied into the repository).
+values, exactly as h5py reads them (gzipped, without timestamp, to keep the fixtures small). It also writes
+shared_data.json.gz with shapes and a few values of the four real .h5 files under ../shared/data (those
+files are never copied into the repository).
 
 Needs h5py and numpy (Debian: apt-get install -y python3-h5py python3-numpy); installs them when missing.
-Outputs are deterministic except for the timestamps HDF5 itself may embed (none with track_times=False).
+Outputs are byte-for-byte reproducible: every object is created without modification times.
 """
+import gzip
 import json
 import os
 import subprocess
@@ -37,6 +39,8 @@ def describe_type(dt):
                 "size": -1 if s.length is None else s.length}
     if dt.kind == "f":
         return {"class": "float", "size": dt.itemsize, "big_endian": dt.byteorder == ">"}
+    if dt.kind == "b":
+        return {"class": "enum", "size": 1}
     if dt.kind in "iu":
         return {"class": "integer", "size": dt.itemsize, "signed": dt.kind == "i",
                 "big_endian": dt.byteorder == ">" or (dt.byteorder == "=" and sys.byteorder == "big")}
@@ -55,7 +59,7 @@ def values_of(arr, dt):
         return out
     if dt.kind == "f":
         return [float(v) for v in flat]
-    return [int(v) for v in flat]
+    return [int(v) for v in flat]  # integers and booleans
 
 
 def describe_attrs(obj):
@@ -116,11 +120,48 @@ def describe_file(path, chunk_index=None, extra=None):
 
 
 def write_json(path, doc):
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        fh.write("\n")
-    os.replace(tmp, path)
+    """Writes path + ".gz": gzip without a timestamp or name, so the bytes are reproducible."""
+    tmp = path + ".gz.tmp"
+    text = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+    with open(tmp, "wb") as raw:
+        with gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as fh:
+            fh.write(text.encode("utf-8"))
+    os.replace(tmp, path + ".gz")
+
+
+def group(parent, name, track_order=False):
+    """create_group without modification times (h5py's create_group cannot turn them off)."""
+    gcpl = h5py.h5p.create(h5py.h5p.GROUP_CREATE)
+    gcpl.set_obj_track_times(False)
+    if track_order:
+        gcpl.set_link_creation_order(h5py.h5p.CRT_ORDER_TRACKED | h5py.h5p.CRT_ORDER_INDEXED)
+        gcpl.set_attr_creation_order(h5py.h5p.CRT_ORDER_TRACKED | h5py.h5p.CRT_ORDER_INDEXED)
+    h5py.h5g.create(parent.id, name.encode(), gcpl=gcpl)
+    return parent[name]
+
+
+def hdf5_library():
+    import ctypes
+    import glob
+    lib = ctypes.CDLL(sorted(glob.glob("/usr/lib/*/libhdf5_serial.so.*") + glob.glob("/usr/lib/*/libhdf5.so.*"))[0])
+    lib.H5Pset_istore_k.argtypes = [ctypes.c_int64, ctypes.c_uint]
+    lib.H5Tcommit2.argtypes = [ctypes.c_int64, ctypes.c_char_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64,
+                               ctypes.c_int64]
+    return lib
+
+
+def commit_type(parent, name, dtype):
+    """H5Tcommit2 with a creation plist without times (h5py's commit takes none)."""
+    import ctypes
+    lib = hdf5_library()
+    lib.H5Pcreate.argtypes = [ctypes.c_int64]
+    lib.H5Pcreate.restype = ctypes.c_int64
+    lib.H5Pset_obj_track_times.argtypes = [ctypes.c_int64, ctypes.c_uint]
+    tcpl = lib.H5Pcreate(ctypes.c_int64.in_dll(lib, "H5P_CLS_DATATYPE_CREATE_ID_g").value)
+    tid = h5py.h5t.py_create(dtype).copy()
+    if tcpl < 0 or lib.H5Pset_obj_track_times(tcpl, 0) < 0 or lib.H5Tcommit2(parent.id.id, name.encode(), tid.id, 0, tcpl, 0) < 0:
+        raise RuntimeError("committing the datatype failed")
+    lib.H5Pclose(ctypes.c_int64(tcpl))
 
 
 def normal(rng, shape, dtype):
@@ -133,6 +174,9 @@ def common_content(f, rng, level):
     keeps the files small while each structure appears where its file version uses it."""
     full = level == "full"
     small = level == "small"
+    if level == "tiny":
+        tiny_content(f, rng)
+        return
     f.attrs["title"] = "fixture"                                   # vlen str scalar
     f.attrs["fixed"] = np.bytes_(b"fixed-len")                      # fixed str scalar
     f.attrs["names"] = np.array([b"conv1d_1", b"dense_2", b"x"])    # fixed str array (as Keras)
@@ -144,17 +188,14 @@ def common_content(f, rng, level):
     f.attrs["empty_f64"] = np.array([], dtype="<f8")                # as Keras' empty weight_names
     f.attrs["null_attr"] = h5py.Empty("<f4")
 
-    if level == "tiny":
-        tiny_content(f, rng)
-        return
-    w = f.create_group("model_weights")
-    conv = w.create_group("conv1d_1")
+    w = group(f, "model_weights")
+    conv = group(w, "conv1d_1")
     conv.attrs["weight_names"] = np.array([b"conv1d_1/kernel:0", b"conv1d_1/bias:0"])
-    inner = conv.create_group("conv1d_1")
+    inner = group(conv, "conv1d_1")
     inner.create_dataset("kernel:0", data=normal(rng, (5, 4, 3), "<f4"), track_times=False)
     inner.create_dataset("bias:0", data=normal(rng, 3, "<f4"), track_times=False)
 
-    d = f.create_group("data")
+    d = group(f, "data")
     d.create_dataset("f64_2d", data=normal(rng, (3, 7), "<f8"), track_times=False)
     d.create_dataset("f32_be", data=normal(rng, 6, ">f4"), track_times=False)
     d.create_dataset("f64_be", data=normal(rng, 4, ">f8"), track_times=False)
@@ -189,7 +230,7 @@ def common_content(f, rng, level):
     if not small:
         make_compact(d)
 
-    c = f.create_group("chunked")
+    c = group(f, "chunked")
     c.create_dataset("gzip_shuffle", data=normal(rng, (6, 7), "<f4"), chunks=(4, 5),
                      compression="gzip", compression_opts=6, shuffle=True, track_times=False)
     c.create_dataset("unlimited_2d", data=np.arange(60, dtype="<i8").reshape(12, 5), chunks=(5, 2),
@@ -197,22 +238,34 @@ def common_content(f, rng, level):
     if not small:
         more_chunked(c, rng, full)
 
-    a = f.create_group("attrs")
+    a = group(f, "attrs")
     for i in range(20 if full else 12):  # many attributes: continuation blocks (v1) or dense storage (v2)
         a.attrs["attr_%02d" % i] = np.arange(i + 1, dtype="<i4") * (i - 5)
     a.attrs["long_text"] = "y" * 700
+    if full:  # dense attribute storage keeps messages above 4 KiB as "huge" fractal-heap objects (B-tree v2 type 1)
+        a.attrs["huge"] = np.arange(600, dtype="<f8") / 4
 
-    many = f.create_group("many")
-    for i in range(20 if full else 9):  # > 8 links: symbol table (earliest) or dense links (latest)
-        many.create_group("g%02d" % i).attrs["index"] = np.int64(i)
-    few = f.create_group("few")
-    few.create_group("only_child")
+    many = group(f, "many")
+    for i in range(20 if full else 9 if small else 3):  # > 8 links: dense links (v108, latest)
+        group(many, "g%02d" % i).attrs["index"] = np.int64(i)
+    if full:
+        ordered = group(f, "ordered", track_order=True)  # creation-order fields and index, dense
+        for i in range(9):
+            ordered.create_dataset("d%d" % (8 - i), data=np.int8(i), track_times=False)
+            ordered.attrs["a%d" % (8 - i)] = np.int8(i)
+        commit_type(f, "named_f32", np.dtype("<f4"))  # a committed datatype, shared by a dataset and an attribute
+        typed = d.create_dataset("typed_by_named", data=np.array([1.25, -8.5], dtype="<f4"), dtype=f["named_f32"],
+                                 track_times=False)
+        typed.attrs.create("shared_type_attr", np.array([0.5], dtype="<f4"), dtype=f["named_f32"])
+        d.create_dataset("bools", data=np.array([True, False, True]), track_times=False)  # an enum of int8
+    few = group(f, "few")
+    group(few, "only_child")
     f["link_soft"] = h5py.SoftLink("/data/f64_2d")
     f["dangling"] = h5py.SoftLink("/nowhere")
 
 
 def tiny_content(f, rng):
-    inner = f.create_group("model_weights").create_group("dense_1")
+    inner = group(group(f, "model_weights"), "dense_1")
     inner.attrs["weight_names"] = np.array([b"dense_1_W", b"dense_1_b"])
     inner.create_dataset("dense_1_W", data=normal(rng, (3, 2), "<f4"), track_times=False)
     inner.create_dataset("dense_1_b", data=normal(rng, 2, "<f8"), chunks=(1,), track_times=False)
@@ -257,6 +310,8 @@ def make(name, libver, chunk_index, fcpl=None, level="small"):
         os.remove(tmp)
     fapl = h5py.h5p.create(h5py.h5p.FILE_ACCESS)
     fapl.set_libver_bounds(*libver)
+    fcpl = fcpl or h5py.h5p.create(h5py.h5p.FILE_CREATE)
+    fcpl.set_obj_track_times(False)
     fid = h5py.h5f.create(tmp.encode(), h5py.h5f.ACC_TRUNC, fcpl=fcpl, fapl=fapl)
     rng = np.random.default_rng(20261122)
     with h5py.File(fid) as f:
@@ -268,11 +323,15 @@ def make(name, libver, chunk_index, fcpl=None, level="small"):
 def make_cycle():
     """A soft-link cycle: resolving /a must stop, not loop."""
     path = os.path.join(OUT, "soft_cycle.h5")
-    with h5py.File(path + ".tmp", "w", libver="latest") as f:
+    fapl = h5py.h5p.create(h5py.h5p.FILE_ACCESS)
+    fapl.set_libver_bounds(h5py.h5f.LIBVER_LATEST, h5py.h5f.LIBVER_LATEST)
+    fcpl = h5py.h5p.create(h5py.h5p.FILE_CREATE)
+    fcpl.set_obj_track_times(False)
+    with h5py.File(h5py.h5f.create((path + ".tmp").encode(), h5py.h5f.ACC_TRUNC, fcpl=fcpl, fapl=fapl)) as f:
         f["a"] = h5py.SoftLink("/b")
         f["b"] = h5py.SoftLink("/a")
         f["self"] = h5py.SoftLink("/self/x")
-        f.create_group("real")
+        group(f, "real")
     os.replace(path + ".tmp", path)
 
 
@@ -314,17 +373,16 @@ def shared_data():
 
 def main():
     os.makedirs(OUT, exist_ok=True)
+    for old in os.listdir(OUT):
+        if old.endswith(".json"):
+            os.remove(os.path.join(OUT, old))
     earliest = h5py.h5f.LIBVER_EARLIEST
     latest = h5py.h5f.LIBVER_LATEST
     v108 = h5py.h5f.LIBVER_V18
     make("earliest", (earliest, latest), {}, level="medium")
     fcpl = h5py.h5p.create(h5py.h5p.FILE_CREATE)
     # A non-default chunk B-tree K forces superblock version 1; h5py does not wrap H5Pset_istore_k.
-    import ctypes
-    import glob
-    lib = ctypes.CDLL(sorted(glob.glob("/usr/lib/*/libhdf5_serial.so.*") + glob.glob("/usr/lib/*/libhdf5.so.*"))[0])
-    lib.H5Pset_istore_k.argtypes = [ctypes.c_int64, ctypes.c_uint]
-    if lib.H5Pset_istore_k(fcpl.id, 16) < 0:
+    if hdf5_library().H5Pset_istore_k(fcpl.id, 16) < 0:
         raise RuntimeError("H5Pset_istore_k failed")
     make("superblock1", (earliest, latest), {}, fcpl, level="tiny")
     make("v108", (v108, v108), {})

@@ -127,12 +127,21 @@ internal sealed class FractalHeap
 
     private byte[] ReadHuge(Hdf5Cursor id, long at)
     {
+        // NOTE: as H5HF__huge_init: when the ID has room for an address and a length, they are stored in it
+        // directly; otherwise the ID holds a key (ID length - 1 bytes) into the huge-object B-tree.
+        if (_idLength - 1 >= _r.OffsetSize + _r.LengthSize)
+        {
+            long direct = id.Address();
+            long size = id.Length("huge object length");
+            return _r.ReadBytes(direct, size, "fractal heap huge object");
+        }
+
         if (_hugeBTree == Hdf5Reader.Undefined)
         {
             throw _r.Error(at, "fractal heap ID", "huge object but the heap has no huge-object B-tree");
         }
 
-        long key = id.Length("huge object id");
+        long key = id.Count(Math.Min(8, _idLength - 1), "huge object id");
         var tree = BTreeV2.Open(_r, _hugeBTree, 1);
         foreach (var record in tree.Records())
         {

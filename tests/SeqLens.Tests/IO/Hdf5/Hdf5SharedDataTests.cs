@@ -58,7 +58,7 @@ public class Hdf5SharedDataTests
 
     private static void CompareWithH5py(string relative)
     {
-        using var json = JsonDocument.Parse(File.ReadAllText(Hdf5FileTests.Fixture("shared_data.json")));
+        using var json = Hdf5FileTests.Json("shared_data");
         var expected = json.RootElement.GetProperty(relative);
         using var file = Hdf5File.Open(SharedData.Require(relative));
 
