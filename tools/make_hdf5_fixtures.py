@@ -258,6 +258,12 @@ def common_content(f, rng, level):
                                  track_times=False)
         typed.attrs.create("shared_type_attr", np.array([0.5], dtype="<f4"), dtype=f["named_f32"])
         d.create_dataset("bools", data=np.array([True, False, True]), track_times=False)  # an enum of int8
+        # Enough links and chunks that the version-2 B-trees get internal nodes ("BTIN").
+        deep = group(f, "deep_links")
+        for i in range(60):
+            deep["s%02d" % i] = h5py.SoftLink("/data/f64_2d")
+        c.create_dataset("btree_deep", data=(np.arange(100, dtype="<i1") - 50).reshape(10, 10), chunks=(1, 1),
+                         maxshape=(None, None), track_times=False)
     few = group(f, "few")
     group(few, "only_child")
     f["link_soft"] = h5py.SoftLink("/data/f64_2d")
@@ -391,7 +397,7 @@ def main():
         "/chunked/plain_3d": "fixed_array", "/chunked/partial_fill": "fixed_array",
         "/chunked/many_chunks": "fixed_array", "/data/vlen_str_chunked": "fixed_array",
         "/chunked/unlimited_1d": "extensible_array", "/chunked/ext_gzip": "extensible_array",
-        "/chunked/unlimited_2d": "btree_v2",
+        "/chunked/unlimited_2d": "btree_v2", "/chunked/btree_deep": "btree_v2",
         "/chunked/single_chunk": "single_chunk", "/chunked/single_chunk_gzip": "single_chunk"}, level="full")
     make_cycle()
     if os.path.isdir(SHARED):

@@ -27,6 +27,7 @@ public sealed class Hdf5File : IDisposable
 
     private readonly Dictionary<long, ObjectHeader> _headers = [];
     private readonly Dictionary<long, GlobalHeap> _globalHeaps = [];
+    private readonly Dictionary<long, IReadOnlyList<Hdf5Link>> _links = [];
     private readonly long _rootAddress;
     private Hdf5Group? _root;
 
@@ -84,6 +85,21 @@ public sealed class Hdf5File : IDisposable
             }
 
             return header;
+        }
+    }
+
+    /// <summary>The links of the group at <paramref name="address"/>, loaded once per file.</summary>
+    internal IReadOnlyList<Hdf5Link> Links(long address, Func<IReadOnlyList<Hdf5Link>> load)
+    {
+        lock (_links)
+        {
+            if (!_links.TryGetValue(address, out var links))
+            {
+                links = load();
+                _links[address] = links;
+            }
+
+            return links;
         }
     }
 

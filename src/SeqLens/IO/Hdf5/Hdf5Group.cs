@@ -20,7 +20,7 @@ public sealed class Hdf5Group : Hdf5Object
     }
 
     /// <summary>All links, sorted by name (ordinal).</summary>
-    public IReadOnlyList<Hdf5Link> Links => _links ??= LoadLinks();
+    public IReadOnlyList<Hdf5Link> Links => _links ??= File.Links(Address, LoadLinks);
 
     /// <summary>
     /// The groups and datasets this group links to (hard links and soft links that resolve), in name order.

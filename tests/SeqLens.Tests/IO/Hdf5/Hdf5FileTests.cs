@@ -93,6 +93,8 @@ public class Hdf5FileTests
         Assert.Equal(Hdf5TypeClass.Enumerated, file.Root.Dataset("data/bools").DataType.Class);
         Assert.Equal([1.25f, -8.5f], file.Root.Dataset("data/typed_by_named").ReadFloat32()); // committed datatype
         Assert.Equal(9, file.Root.Group("ordered").Links.Count);
+        Assert.Equal(60, file.Root.Group("deep_links").Links.Count); // name index with internal B-tree v2 nodes
+        Assert.Equal(100, file.Root.Dataset("chunked/btree_deep").ReadInt64().Length);
         Assert.Equal(20, file.Root.Group("many").Children.Count);
         Assert.Equal(7L, file.Root.Group("many").Group("g07").Attributes["index"].ReadInt64()[0]);
     }

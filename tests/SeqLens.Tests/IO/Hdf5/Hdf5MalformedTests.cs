@@ -96,6 +96,9 @@ public class Hdf5MalformedTests
     [InlineData("FRHP", 20, "fractal heap header")]
     [InlineData("BTHD", 8, "B-tree v2 header")]
     [InlineData("BTLF", 7, "B-tree v2 leaf node")]
+    [InlineData("BTIN", 7, "B-tree v2 internal node")]
+    [InlineData("FHIB", 6, "fractal heap indirect block")]
+    [InlineData("EASB", 7, "extensible array secondary block")]
     [InlineData("FAHD", 9, "fixed array header")]
     [InlineData("FADB", 15, "fixed array data block")]
     [InlineData("EAHD", 14, "extensible array header")]
@@ -295,6 +298,51 @@ public class Hdf5MalformedTests
             catch (Exception e) when (e is not Xunit.Sdk.XunitException)
             {
                 Assert.Fail($"trial {trial}: {e.GetType().Name} instead of ParseException: {e}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("earliest")]
+    [InlineData("superblock1")]
+    [InlineData("v108")]
+    [InlineData("latest")]
+    public void MetadataByteFlips_OnlyEverThrowParseException(string fixture)
+    {
+        // Flips aimed at metadata: a few bytes after a structure signature, or inside a version-1 object header.
+        var full = Load(fixture);
+        var targets = new List<int>();
+        foreach (string sig in new[] { "OHDR", "OCHK", "TREE", "SNOD", "HEAP", "GCOL", "FRHP", "FHDB", "FHIB", "BTHD", "BTIN", "BTLF", "FAHD", "FADB", "EAHD", "EAIB", "EASB", "EADB" })
+        {
+            byte[] pattern = Encoding.ASCII.GetBytes(sig);
+            for (int at = full.AsSpan().IndexOf(pattern); at >= 0;)
+            {
+                targets.Add(at);
+                int next = full.AsSpan(at + 1).IndexOf(pattern);
+                at = next < 0 ? -1 : at + 1 + next;
+            }
+        }
+
+        Assert.NotEmpty(targets);
+        var rng = new Rng(7);
+        int trials = Environment.GetEnvironmentVariable("SEQLENS_HDF5_FUZZ") is { } n ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 200;
+        for (int trial = 0; trial < trials; trial++)
+        {
+            var bytes = (byte[])full.Clone();
+            int baseAt = targets[(int)(rng.NextUInt64() % (ulong)targets.Count)];
+            int at = Math.Min(bytes.Length - 1, baseAt + (int)(rng.NextUInt64() % 96));
+            bytes[at] ^= (byte)(1 + rng.NextUInt64() % 255);
+            try
+            {
+                ReadEverything(bytes);
+            }
+            catch (ParseException e)
+            {
+                AssertWellFormed(e);
+            }
+            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+            {
+                Assert.Fail($"trial {trial} (byte {at}): {e.GetType().Name} instead of ParseException: {e}");
             }
         }
     }
