@@ -262,6 +262,13 @@ def common_content(f, rng, level):
         deep = group(f, "deep_links")
         for i in range(60):
             deep["s%02d" % i] = h5py.SoftLink("/data/f64_2d")
+        # Extensible array over the second dimension (HDF5 swizzles it to the front), a fixed array whose
+        # maximum extent exceeds the current one, and an implicit index (early allocation, no fill).
+        c.create_dataset("ext_dim1", data=np.arange(21, dtype=">i4").reshape(3, 7) * 3, chunks=(2, 3),
+                         maxshape=(3, None), track_times=False)
+        c.create_dataset("fixed_max", data=np.arange(5, dtype="<u2") + 7, chunks=(2,), maxshape=(10,),
+                         track_times=False)
+        make_implicit(c)
         c.create_dataset("btree_deep", data=(np.arange(100, dtype="<i1") - 50).reshape(10, 10), chunks=(1, 1),
                          maxshape=(None, None), track_times=False)
     few = group(f, "few")
@@ -275,6 +282,18 @@ def tiny_content(f, rng):
     inner.attrs["weight_names"] = np.array([b"dense_1_W", b"dense_1_b"])
     inner.create_dataset("dense_1_W", data=normal(rng, (3, 2), "<f4"), track_times=False)
     inner.create_dataset("dense_1_b", data=normal(rng, 2, "<f8"), chunks=(1,), track_times=False)
+
+
+def make_implicit(c):
+    dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    dcpl.set_chunk((2, 2))
+    dcpl.set_alloc_time(h5py.h5d.ALLOC_TIME_EARLY)
+    dcpl.set_fill_time(h5py.h5d.FILL_TIME_NEVER)
+    dcpl.set_obj_track_times(False)
+    arr = np.arange(20, dtype="<i2").reshape(5, 4) - 9
+    did = h5py.h5d.create(c.id, b"implicit", h5py.h5t.STD_I16LE, h5py.h5s.create_simple(arr.shape), dcpl=dcpl)
+    did.write(h5py.h5s.ALL, h5py.h5s.ALL, arr)
+    did.close()
 
 
 def make_compact(d):
@@ -391,6 +410,9 @@ def main():
     if hdf5_library().H5Pset_istore_k(fcpl.id, 16) < 0:
         raise RuntimeError("H5Pset_istore_k failed")
     make("superblock1", (earliest, latest), {}, fcpl, level="tiny")
+    fcpl = h5py.h5p.create(h5py.h5p.FILE_CREATE)
+    fcpl.set_userblock(512)  # the superblock (and the base of all addresses) moves to offset 512
+    make("userblock", (earliest, latest), {}, fcpl, level="tiny")
     make("v108", (v108, v108), {})
     make("latest", (latest, latest), {
         "/chunked/gzip_shuffle": "fixed_array", "/chunked/fletcher": "fixed_array",
@@ -398,6 +420,7 @@ def main():
         "/chunked/many_chunks": "fixed_array", "/data/vlen_str_chunked": "fixed_array",
         "/chunked/unlimited_1d": "extensible_array", "/chunked/ext_gzip": "extensible_array",
         "/chunked/unlimited_2d": "btree_v2", "/chunked/btree_deep": "btree_v2",
+        "/chunked/ext_dim1": "extensible_array", "/chunked/fixed_max": "fixed_array", "/chunked/implicit": "implicit",
         "/chunked/single_chunk": "single_chunk", "/chunked/single_chunk_gzip": "single_chunk"}, level="full")
     make_cycle()
     if os.path.isdir(SHARED):

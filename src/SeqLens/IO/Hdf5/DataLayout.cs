@@ -57,7 +57,12 @@ internal sealed class DataLayout
 
             if (cls == 2)
             {
-                c.Skip(4); // dataset element size
+                // NOTE: the spec lists a 4-byte element size here, but the library never reads it (the last
+                // dimension already is the element size); skip it only when present.
+                if (c.Remaining >= 4)
+                {
+                    c.Skip(4);
+                }
                 return new DataLayout
                 {
                     Class = Hdf5Layout.Chunked, Version = version, Address = address, Index = Hdf5ChunkIndex.BTreeV1,
@@ -71,13 +76,9 @@ internal sealed class DataLayout
                 return new DataLayout { Class = Hdf5Layout.Compact, Version = version, CompactData = c.Bytes(size).ToArray(), ErrorOffset = at };
             }
 
-            long total = 1;
-            foreach (long d in dims)
-            {
-                total = checked(total * d);
-            }
-
-            return new DataLayout { Class = Hdf5Layout.Contiguous, Version = version, Address = address, Size = total, ErrorOffset = at };
+            // NOTE: versions 1 and 2 record no byte size for contiguous data; the dataspace decides, and reads are
+            // bounded by the file.
+            return new DataLayout { Class = Hdf5Layout.Contiguous, Version = version, Address = address, Size = long.MaxValue, ErrorOffset = at };
         }
 
         int layoutClass = c.U8();

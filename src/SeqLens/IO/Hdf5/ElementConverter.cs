@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace SeqLens.IO.Hdf5;
@@ -13,6 +14,12 @@ internal static class ElementConverter
         var result = new float[count];
         if (t.Class == Hdf5TypeClass.FloatingPoint && t.Size == 4)
         {
+            if (!t.IsBigEndian && BitConverter.IsLittleEndian)
+            {
+                MemoryMarshal.Cast<byte, float>(raw.AsSpan(0, checked((int)(count * 4)))).CopyTo(result);
+                return result;
+            }
+
             for (long i = 0; i < count; i++)
             {
                 var span = raw.AsSpan((int)(i * 4), 4);

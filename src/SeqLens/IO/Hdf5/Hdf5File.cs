@@ -279,11 +279,12 @@ public sealed class Hdf5File : IDisposable
 
     private void CheckEnd(Hdf5Cursor c, long end)
     {
-        // NOTE: a file shorter than its recorded end-of-file address was truncated (HDF5 refuses it too).
-        if (end != long.MaxValue && Reader.BaseAddress + end > Reader.Length)
+        // NOTE: a file shorter than its recorded end-of-file address was truncated (HDF5 refuses it too). With a
+        // user block, HDF5 1.10 writes this address counted from the start of the file, not from the base address.
+        if (end != long.MaxValue && end > Reader.Length)
         {
             throw c.ErrorAt(0, string.Create(CultureInfo.InvariantCulture,
-                $"end-of-file address {Reader.BaseAddress + end} is beyond the file's {Reader.Length} bytes (truncated file)"));
+                $"end-of-file address {end} is beyond the file's {Reader.Length} bytes (truncated file)"));
         }
     }
 

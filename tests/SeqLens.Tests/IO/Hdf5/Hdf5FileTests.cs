@@ -23,6 +23,7 @@ public class Hdf5FileTests
     [Theory]
     [InlineData("earliest", 0)]
     [InlineData("superblock1", 1)]
+    [InlineData("userblock", 0)]
     [InlineData("v108", 2)]
     [InlineData("latest", 3)]
     public void Open_Fixture_MatchesH5py(string name, int superblockVersion)
@@ -85,6 +86,7 @@ public class Hdf5FileTests
         Assert.Contains(Hdf5ChunkIndex.ExtensibleArray, indexes);
         Assert.Contains(Hdf5ChunkIndex.BTreeV2, indexes);
         Assert.Contains(Hdf5ChunkIndex.SingleChunk, indexes);
+        Assert.Contains(Hdf5ChunkIndex.Implicit, indexes);
         Assert.Equal(2, file.Root.Dataset("chunked/gzip_shuffle").FilterIds.Count);
         Assert.Equal([3], file.Root.Dataset("chunked/fletcher").FilterIds);
         var attrs = file.Root.Group("attrs").Attributes;
