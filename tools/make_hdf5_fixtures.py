@@ -273,6 +273,7 @@ def common_content(f, rng, level):
                          maxshape=(None, None), track_times=False)
     few = group(f, "few")
     group(few, "only_child")
+    few["up"] = few  # a hard link back to its own group: walking must not loop
     f["link_soft"] = h5py.SoftLink("/data/f64_2d")
     f["dangling"] = h5py.SoftLink("/nowhere")
 

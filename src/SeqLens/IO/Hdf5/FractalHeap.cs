@@ -25,6 +25,7 @@ internal sealed class FractalHeap
     private readonly int _offsetBytes;
     private readonly int _lengthBytes;
     private readonly int _maxDirectRows;
+    private readonly Dictionary<long, Hdf5Cursor> _directBlocks = [];
 
     private FractalHeap(Hdf5Reader r, long address, Hdf5Cursor c)
     {
@@ -183,6 +184,25 @@ internal sealed class FractalHeap
             (block, blockOffset, blockSize, rows) = Descend(block, blockOffset, rows, offset, at);
         }
 
+        if (!_directBlocks.TryGetValue(block, out var direct))
+        {
+            direct = ReadDirect(block, blockOffset, blockSize);
+            _directBlocks[block] = direct;
+        }
+
+        long within = offset - blockOffset;
+        if (within < direct.Position || within + length > blockSize || within + length > direct.Data.Length)
+        {
+            throw _r.Error(at, "fractal heap ID", string.Create(CultureInfo.InvariantCulture,
+                $"object at heap offset {offset} ({length} bytes) is outside its direct block"));
+        }
+
+        return direct.Data.AsSpan((int)within, (int)length).ToArray();
+    }
+
+    /// <summary>Reads and checks a direct block; its cursor is left at the first byte after the header.</summary>
+    private Hdf5Cursor ReadDirect(long block, long blockOffset, long blockSize)
+    {
         var direct = _r.Cursor(block, Math.Min(blockSize, _r.Length - block), "fractal heap direct block");
         direct.Signature("FHDB");
         direct.Version(0, 0);
@@ -199,13 +219,6 @@ internal sealed class FractalHeap
                 $"block offset {stored}, expected {blockOffset}"));
         }
 
-        long within = offset - blockOffset;
-        if (within < direct.Position || within + length > blockSize || within + length > direct.Data.Length)
-        {
-            throw _r.Error(at, "fractal heap ID", string.Create(CultureInfo.InvariantCulture,
-                $"object at heap offset {offset} ({length} bytes) is outside its direct block"));
-        }
-
         if (_directChecksums)
         {
             int checksumAt = direct.Position;
@@ -220,7 +233,7 @@ internal sealed class FractalHeap
             }
         }
 
-        return direct.Data.AsSpan((int)within, (int)length).ToArray();
+        return direct;
     }
 
     /// <summary>Finds the child of an indirect block that holds heap offset <paramref name="offset"/>.</summary>

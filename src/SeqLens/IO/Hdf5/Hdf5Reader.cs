@@ -61,6 +61,11 @@ internal sealed class Hdf5Reader : IDisposable
                 $"needs {count} bytes but the file ends {Length - offset} bytes later (truncated file or corrupt size)"));
         }
 
+        if (count > Array.MaxLength)
+        {
+            throw Error(offset, structure, string.Create(CultureInfo.InvariantCulture, $"{count} bytes exceed what one array can hold"));
+        }
+
         byte[] buffer = new byte[count];
         lock (_gate)
         {
