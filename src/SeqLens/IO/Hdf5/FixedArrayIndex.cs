@@ -39,6 +39,11 @@ internal static class FixedArrayIndex
         var result = new List<ChunkEntry>((int)count);
         if (dataBlock == Hdf5Reader.Undefined)
         {
+            for (long i = 0; i < count; i++)
+            {
+                result.Add(new ChunkEntry(Hdf5Reader.Undefined, 0, 0));
+            }
+
             return result;
         }
 

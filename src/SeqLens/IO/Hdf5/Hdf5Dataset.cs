@@ -64,6 +64,24 @@ public sealed partial class Hdf5Dataset : Hdf5Object
         return ElementConverter.ToSingle(ReadRaw(), DataType, ElementCount, Describe());
     }
 
+    /// <summary>
+    /// The dataset as a float32 <see cref="Tensor"/> of the same shape (row-major, converted as by
+    /// <see cref="ReadFloat32"/>); a scalar becomes a rank-0 tensor.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A dimension exceeds <see cref="int.MaxValue"/>, or the data are not numbers.</exception>
+    public Tensor ReadTensor()
+    {
+        var shape = Shape;
+        var dims = new int[shape.Length];
+        for (int i = 0; i < shape.Length; i++)
+        {
+            dims[i] = shape[i] <= int.MaxValue ? (int)shape[i]
+                : throw new InvalidOperationException($"{Describe()} has a dimension of {shape[i]}, too large for a Tensor.");
+        }
+
+        return new Tensor(ReadFloat32(), dims);
+    }
+
     /// <summary>Values as float64 (converted from float16/float32 and integers), row-major.</summary>
     public double[] ReadFloat64()
     {

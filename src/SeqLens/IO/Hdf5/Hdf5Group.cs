@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 
 namespace SeqLens.IO.Hdf5;
@@ -242,7 +243,7 @@ public sealed class Hdf5Group : Hdf5Object
                 string name = heap.String(nameOffset);
                 if (cacheType == 2)
                 {
-                    long valueOffset = BitConverter.ToUInt32(scratch[..4]);
+                    long valueOffset = BinaryPrimitives.ReadUInt32LittleEndian(scratch);
                     links.Add(new Hdf5Link(name, Hdf5LinkKind.Soft, heap.String(valueOffset)));
                 }
                 else

@@ -137,6 +137,19 @@ public class Hdf5FileTests
         Assert.Equal([0.5f, -1f, 65504f, 6.1035156e-05f], file.Root.Dataset("data/f16").ReadFloat32());
     }
 
+    [Fact]
+    public void ReadTensor_KeepsShapeAndRowMajorOrder()
+    {
+        using var file = Hdf5File.Open(Fixture("latest.h5"));
+        var ds = file.Root.Dataset("chunked/gzip_shuffle");
+        var t = ds.ReadTensor();
+        Assert.Equal([6, 7], t.Shape);
+        var flat = ds.ReadFloat32();
+        Assert.Equal(flat[1 * 7 + 5], t[1, 5]);
+        Assert.Equal(flat, t.Data);
+        Assert.Equal(0, file.Root.Dataset("data/scalar_f64").ReadTensor().Rank);
+    }
+
     private static int CheckAttributes(Hdf5Object owner, JsonElement expected)
     {
         int values = 0;
