@@ -41,6 +41,11 @@ public sealed partial class Hdf5Dataset
             return [];
         }
 
+        if (Header.Find(HeaderMessage.ExternalFiles) is not null)
+        {
+            throw new NotSupportedException($"{File.Path}: dataset {Path} keeps its data in external files, which this reader does not follow.");
+        }
+
         switch (layout.Class)
         {
             case Hdf5Layout.Compact:

@@ -15,7 +15,7 @@ namespace SeqLens.IO.Hdf5;
 /// and the byte offset and structure in its message; traversals are bounded so that cycles stop with an error.
 /// Not supported: external links and external storage, virtual datasets, compound/array/reference element
 /// reading, filters other than deflate/shuffle/fletcher32, filtered fractal heaps, paged extensible arrays,
-/// shared-message tables. Not thread-safe for concurrent reads of the same object's lazily loaded state.
+/// shared-message tables. One <see cref="Hdf5File"/> is not meant for concurrent use from several threads.
 /// </remarks>
 /// <example><code>
 /// using var file = Hdf5File.Open("weights.h5");

@@ -47,7 +47,8 @@ public sealed class Hdf5Group : Hdf5Object
 
     /// <summary>
     /// The object at <paramref name="path"/> (relative to this group, or absolute when it starts with "/"), or
-    /// null when a component is missing, a soft link dangles or an external link would have to be followed.
+    /// null when a component is missing, a soft link dangles, an external link would have to be followed or the
+    /// object is neither a group nor a dataset (a committed datatype).
     /// </summary>
     /// <exception cref="ParseException">More than <see cref="MaxSoftLinks"/> soft links (a cycle), or malformed metadata.</exception>
     public Hdf5Object? TryGet(string path)

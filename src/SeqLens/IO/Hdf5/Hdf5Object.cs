@@ -17,7 +17,10 @@ public abstract class Hdf5Object
     /// <summary>The file this object belongs to.</summary>
     public Hdf5File File { get; }
 
-    /// <summary>The absolute path by which the object was reached, e.g. <c>/model_weights/dense_1</c>.</summary>
+    /// <summary>
+    /// The absolute path by which the object was reached, e.g. <c>/model_weights/dense_1</c> (through a soft link:
+    /// the path the link points to).
+    /// </summary>
     public string Path { get; }
 
     /// <summary>The last component of <see cref="Path"/> ("/" for the root group).</summary>
