@@ -346,6 +346,34 @@ def make(name, libver, chunk_index, fcpl=None, level="small"):
     write_json(os.path.join(OUT, name + ".json"), describe_file(path, chunk_index))
 
 
+def make_odd_width():
+    """3-byte integers (HDF5 allows any width; numpy has none): values read back through HDF5's own conversion."""
+    path = os.path.join(OUT, "odd_width.h5")
+    doc = {"superblock_version": 0, "groups": {"/": {"links": ["i24_be", "u24_le"], "attributes": {}}}, "datasets": {}}
+    fcpl = h5py.h5p.create(h5py.h5p.FILE_CREATE)
+    fcpl.set_obj_track_times(False)
+    fid = h5py.h5f.create((path + ".tmp").encode(), h5py.h5f.ACC_TRUNC, fcpl=fcpl)
+    for name, base, vals in (("i24_be", h5py.h5t.STD_I32BE, np.array([-8388608, -1, 0, 5, 8388607], dtype="<i4")),
+                             ("u24_le", h5py.h5t.STD_U32LE, np.array([0, 1, 70000, 16777215], dtype="<u4"))):
+        t = base.copy()
+        t.set_precision(24)
+        t.set_size(3)
+        dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+        dcpl.set_obj_track_times(False)
+        did = h5py.h5d.create(fid, name.encode(), t, h5py.h5s.create_simple(vals.shape), dcpl=dcpl)
+        did.write(h5py.h5s.ALL, h5py.h5s.ALL, vals)
+        back = np.zeros_like(vals)
+        did.read(h5py.h5s.ALL, h5py.h5s.ALL, back)
+        did.close()
+        doc["datasets"]["/" + name] = {
+            "class": "integer", "size": 3, "signed": name.startswith("i"), "big_endian": name.endswith("be"),
+            "layout": "contiguous", "chunks": None, "chunk_index": "none", "null": False, "shape": list(vals.shape),
+            "values": [int(v) for v in back], "attributes": {}}
+    fid.close()
+    os.replace(path + ".tmp", path)
+    write_json(os.path.join(OUT, "odd_width.json"), doc)
+
+
 def make_cycle():
     """A soft-link cycle: resolving /a must stop, not loop."""
     path = os.path.join(OUT, "soft_cycle.h5")
@@ -423,6 +451,7 @@ def main():
         "/chunked/unlimited_2d": "btree_v2", "/chunked/btree_deep": "btree_v2",
         "/chunked/ext_dim1": "extensible_array", "/chunked/fixed_max": "fixed_array", "/chunked/implicit": "implicit",
         "/chunked/single_chunk": "single_chunk", "/chunked/single_chunk_gzip": "single_chunk"}, level="full")
+    make_odd_width()
     make_cycle()
     if os.path.isdir(SHARED):
         shared_data()

@@ -142,8 +142,32 @@ internal static class ElementConverter
         2 => t.IsBigEndian ? BinaryPrimitives.ReadInt16BigEndian(s) : BinaryPrimitives.ReadInt16LittleEndian(s),
         4 => t.IsBigEndian ? BinaryPrimitives.ReadInt32BigEndian(s) : BinaryPrimitives.ReadInt32LittleEndian(s),
         8 => t.IsBigEndian ? BinaryPrimitives.ReadInt64BigEndian(s) : BinaryPrimitives.ReadInt64LittleEndian(s),
-        _ => throw Unsupported(t, "integer"),
+        _ => SignExtend(UnsignedAt(s, t), s.Length),
     };
+
+    /// <summary>Integers of unusual widths (3, 5, 6, 7 bytes): assembled byte by byte.</summary>
+    private static ulong AnyWidth(ReadOnlySpan<byte> s, Hdf5DataType t)
+    {
+        if (s.Length is < 1 or > 8)
+        {
+            throw Unsupported(t, "integer");
+        }
+
+        ulong v = 0;
+        for (int i = 0; i < s.Length; i++)
+        {
+            int b = t.IsBigEndian ? i : s.Length - 1 - i;
+            v = (v << 8) | s[b];
+        }
+
+        return v;
+    }
+
+    private static long SignExtend(ulong v, int bytes)
+    {
+        int shift = 64 - 8 * bytes;
+        return (long)(v << shift) >> shift;
+    }
 
     private static ulong UnsignedAt(ReadOnlySpan<byte> s, Hdf5DataType t) => s.Length switch
     {
@@ -151,9 +175,9 @@ internal static class ElementConverter
         2 => t.IsBigEndian ? BinaryPrimitives.ReadUInt16BigEndian(s) : BinaryPrimitives.ReadUInt16LittleEndian(s),
         4 => t.IsBigEndian ? BinaryPrimitives.ReadUInt32BigEndian(s) : BinaryPrimitives.ReadUInt32LittleEndian(s),
         8 => t.IsBigEndian ? BinaryPrimitives.ReadUInt64BigEndian(s) : BinaryPrimitives.ReadUInt64LittleEndian(s),
-        _ => throw Unsupported(t, "integer"),
+        _ => AnyWidth(s, t),
     };
 
     private static NotSupportedException Unsupported(Hdf5DataType type, string what)
-        => new($"{what} holds {type}, which cannot be read as numbers (integers of 1, 2, 4, 8 bytes and floats of 2, 4, 8 bytes can).");
+        => new($"{what} holds {type}, which cannot be read as numbers (integers of 1 to 8 bytes and floats of 2, 4, 8 bytes can).");
 }

@@ -4,7 +4,7 @@ namespace SeqLens.IO.Hdf5;
 
 /// <summary>
 /// The element type of a dataset or attribute, as stored in the file (datatype message, HDF5 file format spec
-/// §IV.A.2.d). Readers convert from it: integers of 1, 2, 4 or 8 bytes (signed or unsigned, either byte order),
+/// §IV.A.2.d). Readers convert from it: integers of 1 to 8 bytes (signed or unsigned, either byte order),
 /// IEEE floats of 2, 4 or 8 bytes, fixed-length strings and variable-length strings; enumerations read as their
 /// base integers.
 /// </summary>
