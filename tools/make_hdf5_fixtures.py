@@ -248,15 +248,16 @@ def common_content(f, rng, level):
     many = group(f, "many")
     for i in range(20 if full else 9 if small else 3):  # > 8 links: dense links (v108, latest)
         group(many, "g%02d" % i).attrs["index"] = np.int64(i)
+    if not small:
+        commit_type(f, "named_f32", np.dtype("<f4"))  # a committed datatype, shared by a dataset and an attribute
+        typed = d.create_dataset("typed_by_named", data=np.array([1.25, -8.5], dtype="<f4"), dtype=f["named_f32"],
+                                 track_times=False)
+        typed.attrs.create("shared_type_attr", np.array([0.5], dtype="<f4"), dtype=f["named_f32"])
     if full:
         ordered = group(f, "ordered", track_order=True)  # creation-order fields and index, dense
         for i in range(9):
             ordered.create_dataset("d%d" % (8 - i), data=np.int8(i), track_times=False)
             ordered.attrs["a%d" % (8 - i)] = np.int8(i)
-        commit_type(f, "named_f32", np.dtype("<f4"))  # a committed datatype, shared by a dataset and an attribute
-        typed = d.create_dataset("typed_by_named", data=np.array([1.25, -8.5], dtype="<f4"), dtype=f["named_f32"],
-                                 track_times=False)
-        typed.attrs.create("shared_type_attr", np.array([0.5], dtype="<f4"), dtype=f["named_f32"])
         d.create_dataset("bools", data=np.array([True, False, True]), track_times=False)  # an enum of int8
         # Enough links and chunks that the version-2 B-trees get internal nodes ("BTIN").
         deep = group(f, "deep_links")
