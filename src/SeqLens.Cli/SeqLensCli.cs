@@ -32,6 +32,7 @@ public static class SeqLensCli
     // One line per command; each lives in Commands/<Verb>Command.cs with a static Create(CliConsole).
     private static IEnumerable<Command> Commands(CliConsole console) =>
     [
+        global::SeqLens.Cli.Commands.SimulateCommand.Create(console),
     ];
 }
 

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Globalization;
+using SeqLens.Sequences.Simulation;
+
+namespace SeqLens.Cli.Commands;
+
+/// <summary><c>seqlens simulate</c>: writes a simulated data set (sequences.fa, labels.tsv, truth.bed, simdata.tsv).</summary>
+internal static class SimulateCommand
+{
+    internal static Command Create(CliConsole console)
+    {
+        var preset = new Option<string>("--preset")
+        {
+            Description = "Design: talgata (DeepLIFT TAL/GATA), logic (AND/OR/XOR/NOT tasks) or simple (one motif).",
+            Required = true,
+        };
+        preset.AcceptOnlyFromAmong([.. SimulationPresets.Names]);
+        var n = new Option<int>("--n") { Description = "Number of sequences.", DefaultValueFactory = _ => 1000 };
+        var length = new Option<int?>("--length") { Description = "Sequence length (default: the preset's, 200 or 100)." };
+        var seed = new Option<long>("--seed") { Description = "Random seed; the same seed gives the same files.", DefaultValueFactory = _ => 1 };
+        var output = new Option<string>("--out") { Description = "Output folder (created when missing).", Required = true };
+        var motifs = new Option<string?>("--motifs")
+        {
+            Description = "talgata only: ENCODE motifs.txt(.gz) to take GATA_disc1 and TAL1_known1 from (default: built-in copies).",
+        };
+        var gc = new Option<double?>("--gc") { Description = "Background GC fraction (default: the preset's, 0.4 or 0.5)." };
+        var command = new Command("simulate", "Simulate DNA sequences with embedded motifs, task labels and ground truth.")
+        {
+            preset, n, length, seed, output, motifs, gc,
+        };
+        command.SetAction(parseResult =>
+        {
+            string name = parseResult.GetValue(preset)!;
+            string? motifPath = parseResult.GetValue(motifs);
+            if (motifPath is not null && name != "talgata")
+            {
+                throw new ArgumentException("--motifs applies to --preset talgata only.");
+            }
+
+            int count = parseResult.GetValue(n);
+            if (count <= 0)
+            {
+                throw new ArgumentException($"--n must be positive; got {count}.");
+            }
+
+            int? len = parseResult.GetValue(length);
+            if (len is <= 0)
+            {
+                throw new ArgumentException($"--length must be positive; got {len}.");
+            }
+
+            double? gcFraction = parseResult.GetValue(gc);
+            if (gcFraction is not null && !(gcFraction >= 0 && gcFraction <= 1))
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--gc must be between 0 and 1; got {gcFraction}."));
+            }
+
+            SimulationDesign design = SimulationPresets.ByName(name, motifPath, gcFraction);
+            SimulationResult result = Simulator.Generate(design, count, len, parseResult.GetValue(seed));
+            string dir = parseResult.GetValue(output)!;
+            SimulationWriter.Write(dir, result);
+            int instances = result.Sequences.Sum(s => s.Instances.Count);
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"simulate {name}: {count} sequences x {result.Sequences[0].Sequence.Length} bp, {instances} motif instances, tasks {string.Join(",", result.TaskNames)} -> {dir} ({string.Join(", ", SimulationWriter.FileNames)})"));
+            return 0;
+        });
+        return command;
+    }
+}
