@@ -33,6 +33,7 @@ public static class SeqLensCli
     private static IEnumerable<Command> Commands(CliConsole console) =>
     [
         global::SeqLens.Cli.Commands.SimulateCommand.Create(console),
+        global::SeqLens.Cli.Commands.DatasetCommand.Create(console),
     ];
 }
 

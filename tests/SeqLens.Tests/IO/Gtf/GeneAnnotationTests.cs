@@ -2,6 +2,7 @@ using SeqLens.IO;
 using SeqLens.IO.Fasta;
 using SeqLens.IO.Gtf;
 using SeqLens.IO.Intervals;
+using SeqLens.Sequences;
 using SeqLens.Tests.Support;
 
 namespace SeqLens.Tests.IO.Gtf;
@@ -120,7 +121,7 @@ public class GeneAnnotationTests
             string s = fasta.Fetch(id, c.Start + offset, c.End + offset).ToUpperInvariant();
             if (c.Strand == Strand.Minus)
             {
-                s = ReverseComplement(s);
+                s = ReverseComplement.Of(s);
             }
 
             Assert.True(s == "ATG", $"{c.TranscriptId} start codon at {c.Chrom}:{c.Start}-{c.End} ({c.Strand}) reads {s}");
@@ -130,26 +131,7 @@ public class GeneAnnotationTests
         foreach (GenomicInterval c in annotation.Intervals("stop_codon"))
         {
             string s = fasta.Fetch("chr16", c.Start, c.End).ToUpperInvariant();
-            Assert.Contains(c.Strand == Strand.Minus ? ReverseComplement(s) : s, new[] { "TAA", "TAG", "TGA" });
+            Assert.Contains(c.Strand == Strand.Minus ? ReverseComplement.Of(s) : s, new[] { "TAA", "TAG", "TGA" });
         }
-    }
-
-    private static string ReverseComplement(string s)
-    {
-        // NOTE: a tiny local helper; SeqLens.Sequences (branch data-seq) owns the real one.
-        var chars = new char[s.Length];
-        for (int i = 0; i < s.Length; i++)
-        {
-            chars[s.Length - 1 - i] = s[i] switch
-            {
-                'A' => 'T',
-                'C' => 'G',
-                'G' => 'C',
-                'T' => 'A',
-                _ => 'N',
-            };
-        }
-
-        return new string(chars);
     }
 }
