@@ -10,10 +10,10 @@ namespace SeqLens.IO.Text;
 /// <para>
 /// <see cref="GZipStream"/> does not notice a truncated file (it just stops), so truncation is checked here:
 /// a BGZF file must end with the standard 28-byte end-of-file block (htslib warns when it is missing); for a
-/// plain gzip file the total decompressed size modulo 2^32 must equal the ISIZE trailer. The second check
-/// cannot tell a truncated single-member file from several concatenated plain-gzip members whose last
-/// member is smaller than the whole; such files are reported as "truncated or concatenated" (recompress them
-/// with bgzip, whose members are recognised).
+/// plain gzip file the total decompressed size modulo 2^32 must equal the ISIZE trailer of the last member.
+/// When it does not (a truncated file, or several concatenated members), the members are walked one by one and
+/// each CRC-32/ISIZE trailer is checked (<see cref="GzipMembers"/>): valid multi-member files read normally,
+/// truncated ones fail.
 /// </para>
 /// </remarks>
 public static class CompressedInput
@@ -66,12 +66,13 @@ public static class CompressedInput
         }
 
         uint isize = BinaryPrimitives.ReadUInt32LittleEndian(tail[^4..]);
-        return new SizeCheckedStream(new GZipStream(fs, CompressionMode.Decompress, leaveOpen: false), isize);
+        return new SizeCheckedStream(new GZipStream(fs, CompressionMode.Decompress, leaveOpen: false), isize, path);
     }
 
-    private sealed class SizeCheckedStream(Stream inner, uint expected) : Stream
+    private sealed class SizeCheckedStream(Stream inner, uint expected, string path) : Stream
     {
         private long _total;
+        private bool _verified;
 
         public override bool CanRead => true;
 
@@ -89,9 +90,11 @@ public static class CompressedInput
         {
             int n = inner.Read(buffer);
             _total += n;
-            if (n == 0 && buffer.Length > 0 && (uint)_total != expected)
+            if (n == 0 && buffer.Length > 0 && (uint)_total != expected && !_verified)
             {
-                throw new InvalidDataException($"truncated gzip data (or concatenated plain-gzip members): decompressed {_total} bytes but the gzip trailer says {expected} (mod 2^32)");
+                // Either truncated or several members: walk the members to tell which (throws when truncated).
+                GzipMembers.Verify(path);
+                _verified = true;
             }
 
             return n;
