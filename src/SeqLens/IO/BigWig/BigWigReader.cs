@@ -220,15 +220,16 @@ public sealed class BigWigReader : IDisposable
         }
 
         var result = new List<(long, long)>();
-        Visit(indexOffset + BigWigFormat.RTreeHeaderSize, id, start, end, result, 0);
+        Visit(indexOffset + BigWigFormat.RTreeHeaderSize, id, start, end, result, 0, []);
         return result;
     }
 
-    private void Visit(long nodeOffset, int id, long start, long end, List<(long, long)> result, int depth)
+    private void Visit(long nodeOffset, int id, long start, long end, List<(long, long)> result, int depth, HashSet<long> seen)
     {
-        if (depth > 64)
+        // NOTE: a corrupt child offset can point back up the tree; refusing revisits keeps the walk finite.
+        if (depth > 64 || !seen.Add(nodeOffset))
         {
-            throw new ParseException(_path, 0, 0, "R-tree deeper than 64 levels (corrupt index?)");
+            throw new ParseException(_path, 0, 0, $"R-tree node at {nodeOffset} is revisited or too deep (corrupt index)");
         }
 
         byte[] nh = ReadAt(nodeOffset, 4);
@@ -254,7 +255,7 @@ public sealed class BigWigReader : IDisposable
             }
             else
             {
-                Visit((long)BinaryPrimitives.ReadUInt64LittleEndian(it[16..]), id, start, end, result, depth + 1);
+                Visit((long)BinaryPrimitives.ReadUInt64LittleEndian(it[16..]), id, start, end, result, depth + 1, seen);
             }
         }
     }
@@ -270,7 +271,7 @@ public sealed class BigWigReader : IDisposable
         try
         {
             using var z = new ZLibStream(new MemoryStream(raw), CompressionMode.Decompress);
-            using var ms = new MemoryStream((int)_uncompressBufSize);
+            using var ms = new MemoryStream((int)Math.Min(_uncompressBufSize, 1u << 20));
             z.CopyTo(ms);
             return ms.ToArray();
         }
@@ -296,19 +297,23 @@ public sealed class BigWigReader : IDisposable
         }
 
         var found = new List<(int Id, string Name, long Size)>();
-        ReadChromNode(offset + 32, keySize, found, 0);
+        ReadChromNode(offset + 32, keySize, found, 0, []);
         foreach (var (id, name, size) in found.OrderBy(f => f.Id))
         {
-            _ids[name] = id;
+            if (id != _chroms.Count || !_ids.TryAdd(name, id))
+            {
+                throw new ParseException(_path, 0, 0, $"chromosome tree holds duplicate or non-consecutive entries ('{name}', id {id})");
+            }
+
             _chroms.Add((name, size));
         }
     }
 
-    private void ReadChromNode(long offset, int keySize, List<(int, string, long)> found, int depth)
+    private void ReadChromNode(long offset, int keySize, List<(int, string, long)> found, int depth, HashSet<long> seen)
     {
-        if (depth > 64)
+        if (depth > 64 || !seen.Add(offset))
         {
-            throw new ParseException(_path, 0, 0, "chromosome tree deeper than 64 levels (corrupt file?)");
+            throw new ParseException(_path, 0, 0, $"chromosome tree node at {offset} is revisited or too deep (corrupt file)");
         }
 
         byte[] nh = ReadAt(offset, 4);
@@ -326,7 +331,7 @@ public sealed class BigWigReader : IDisposable
             }
             else
             {
-                ReadChromNode((long)BinaryPrimitives.ReadUInt64LittleEndian(it[keySize..]), keySize, found, depth + 1);
+                ReadChromNode((long)BinaryPrimitives.ReadUInt64LittleEndian(it[keySize..]), keySize, found, depth + 1, seen);
             }
         }
     }

@@ -42,18 +42,9 @@ public static class NpzFile
     public static List<KeyValuePair<string, NpyArray>> Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        ZipArchive zip;
         try
         {
-            zip = ZipFile.OpenRead(path);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new ParseException(path, 0, 0, "not a readable zip (.npz) archive: " + ex.Message, ex);
-        }
-
-        using (zip)
-        {
+            using ZipArchive zip = ZipFile.OpenRead(path);
             var result = new List<KeyValuePair<string, NpyArray>>();
             foreach (ZipArchiveEntry e in zip.Entries)
             {
@@ -62,18 +53,16 @@ public static class NpzFile
                     throw new ParseException(path, 0, 0, $"npz member '{e.FullName}' is not a .npy file");
                 }
 
-                try
-                {
-                    using Stream s = e.Open();
-                    result.Add(new(e.FullName[..^4], NpyFormat.Read(s, path + ":" + e.FullName)));
-                }
-                catch (InvalidDataException ex)
-                {
-                    throw new ParseException(path + ":" + e.FullName, 0, 0, "corrupt compressed member: " + ex.Message, ex);
-                }
+                using Stream s = e.Open();
+                result.Add(new(e.FullName[..^4], NpyFormat.Read(s, path + ":" + e.FullName)));
             }
 
             return result;
+        }
+        catch (InvalidDataException ex)
+        {
+            // NOTE: ZipArchive reports a damaged directory or member (bad CRC, truncated deflate data) this way.
+            throw new ParseException(path, 0, 0, "not a readable zip (.npz) archive or a damaged member: " + ex.Message, ex);
         }
     }
 }
