@@ -18,7 +18,7 @@ namespace SeqLens.Datasets;
 /// <see cref="Dataset.Notes"/>); identical windows from several tasks are one example. Labels: 1 for task t when a
 /// task-t peak overlaps the window's central <see cref="DatasetOptions.LabelCore"/> bases (so the union of the
 /// BEDs yields multi-task labels). GC-matched negatives: windows drawn uniformly over the genome (chromosomes by
-/// length, seeded with Rng.For(seed, 1)) that overlap no positive window and no other negative, accepted while
+/// length, seeded with Rng.For(seed, 1)) that overlap no positive window, no peak of any task and no other negative, accepted while
 /// their GC bin still needs examples, so the negatives' GC histogram equals the positives' (bins of
 /// <see cref="DatasetOptions.GcBins"/>); a shortfall after the attempt budget is reported in the notes, never
 /// filled with unmatched windows. Shuffle negatives: k-th shuffle of positive i uses Rng.For(seed, 2 + k, i)
@@ -93,7 +93,7 @@ public static class DatasetBuilder
 
             var labels = new int[tasks.Count];
             hits.Clear();
-            long coreStart = start + ((w - core) / 2);
+            long coreStart = start + (w / 2) - (core / 2); // the core always holds the window centre (the summit)
             peakIndex.Query(chrom, coreStart, coreStart + core, hits);
             foreach (var (t, _) in hits)
             {
@@ -125,7 +125,7 @@ public static class DatasetBuilder
         }
         else if (options.Negatives == NegativeKind.GcMatched)
         {
-            examples.AddRange(GcMatched(positives, genome, options, tasks.Count, notes));
+            examples.AddRange(GcMatched(positives, peakIndex, genome, options, tasks.Count, notes));
         }
 
         if (options.ReverseComplementTrain)
@@ -139,7 +139,7 @@ public static class DatasetBuilder
         return new Dataset(tasks.Select(t => t.Name).ToList(), examples, notes);
     }
 
-    private static List<DatasetExample> GcMatched(List<DatasetExample> positives, IndexedFasta genome, DatasetOptions o, int taskCount, List<string> notes)
+    private static List<DatasetExample> GcMatched(List<DatasetExample> positives, IntervalIndex<(int Task, BedRecord Peak)> peaks, IndexedFasta genome, DatasetOptions o, int taskCount, List<string> notes)
     {
         int bins = o.GcBins;
         var need = new int[bins];
@@ -190,7 +190,7 @@ public static class DatasetBuilder
                 accepted[chrom] = near = [];
             }
 
-            if (taken.Overlaps(chrom, start, start + w) || near.GetViewBetween(start - w + 1, start + w - 1).Count > 0)
+            if (taken.Overlaps(chrom, start, start + w) || peaks.Overlaps(chrom, start, start + w) || near.GetViewBetween(start - w + 1, start + w - 1).Count > 0)
             {
                 continue;
             }

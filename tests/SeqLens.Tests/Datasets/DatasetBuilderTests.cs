@@ -73,6 +73,7 @@ public sealed class DatasetBuilderTests : IDisposable
         Assert.Equal(7, pos.Count);
         Assert.All(pos, e => Assert.Equal(500, e.Sequence.Length));
         Assert.All(pos, e => Assert.Equal(fasta.Fetch(e.Chrom, e.Start, e.End), e.Sequence));
+        Assert.All(pos, e => Assert.Contains(1, e.Labels)); // each window's own peak overlaps its core
         DatasetExample a1 = pos.Single(e => e.Chrom == "chr1" && e.Start == 1150 - 250);
         Assert.Equal([1, 1], a1.Labels); // b1 overlaps a1's central 200 bp
         DatasetExample b2 = pos.Single(e => e.Chrom == "chr1" && e.Start == 40200 - 250);
@@ -97,6 +98,8 @@ public sealed class DatasetBuilderTests : IDisposable
         int[] Hist(IEnumerable<DatasetExample> xs, int k) => Enumerable.Range(0, 10).Select(b => xs.Count(e => GcContent.Bin(GcContent.Of(e.Sequence).Gc, 10) == b) * k).ToArray();
         Assert.Equal(Hist(pos, 3), Hist(neg, 1));
         Assert.All(neg, n => Assert.DoesNotContain(pos, p => p.Chrom == n.Chrom && p.Start < n.End && n.Start < p.End));
+        var peaks = Tasks().SelectMany(t => t.Item2).ToList();
+        Assert.All(neg, n => Assert.DoesNotContain(peaks, p => p.Chrom == n.Chrom && p.Start < n.End && n.Start < p.End));
         Assert.All(neg, n => Assert.Equal([0, 0], n.Labels));
         Assert.All(neg, n => Assert.Equal(fasta.Fetch(n.Chrom, n.Start, n.End), n.Sequence));
 
