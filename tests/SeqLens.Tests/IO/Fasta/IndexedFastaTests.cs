@@ -66,6 +66,18 @@ public class IndexedFastaTests
     }
 
     [Fact]
+    public void BgzfIndex_ScanOfBlockHeaders_AgreesWithSamtoolsGzi()
+    {
+        var fromSamtools = BgzfIndex.Read(Fx("basic.fa.bgz.gzi"));
+        var scanned = BgzfIndex.Scan(Fx("basic.fa.bgz"));
+        Assert.True(scanned.Count >= 6, $"expected several 97-byte blocks, got {scanned.Count}");
+        for (long offset = 0; offset < 560; offset++)
+        {
+            Assert.Equal(fromSamtools.Locate(offset), scanned.Locate(offset));
+        }
+    }
+
+    [Fact]
     public void Open_PlainGzip_ClearErrorAboutBgzip()
     {
         var ex = Assert.Throws<ParseException>(() => IndexedFasta.Open(Fx("basic.fa.plain.gz")));
