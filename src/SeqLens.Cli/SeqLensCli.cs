@@ -33,6 +33,7 @@ public static class SeqLensCli
     private static IEnumerable<Command> AllCommands(CliConsole console) =>
     [
         Commands.SimulateCommand.Create(console),
+        Commands.DatasetCommand.Create(console),
         Commands.DemoCommand.Create(console),
     ];
 }

@@ -15,6 +15,7 @@ public sealed class Executor
     private readonly object?[] _workspaces;
     private readonly ForwardContext[] _forward;
     private readonly BackwardContext[] _backward;
+    private readonly Tensor[] _outputs;
     private int[][]? _shapes;
     private int[][]? _inputShapesKey;
     private bool _forwardDone;
@@ -39,6 +40,8 @@ public sealed class Executor
             _forward[i] = new ForwardContext { NodeIndex = i, InputArray = new Tensor[_nodes[i].Inputs.Count] };
             _backward[i] = new BackwardContext { InputArray = new Tensor[_nodes[i].Inputs.Count], InputGradArray = new Tensor?[_nodes[i].Inputs.Count] };
         }
+
+        _outputs = new Tensor[graph.Outputs.Count];
     }
 
     /// <summary>The graph this executor runs.</summary>
@@ -97,7 +100,12 @@ public sealed class Executor
         }
 
         _forwardDone = true;
-        return Graph.Outputs.Select(o => _values[o.Node.Index]!).ToArray();
+        for (int o = 0; o < _outputs.Length; o++)
+        {
+            _outputs[o] = _values[Graph.Outputs[o].Node.Index]!;
+        }
+
+        return _outputs;
     }
 
     /// <summary>Backward from the first output with seed gradient <paramref name="outputGrad"/> (same shape as that output).</summary>
@@ -187,6 +195,11 @@ public sealed class Executor
                 continue;
             }
 
+            if (!node.Op.SupportsRule(options.Rule))
+            {
+                throw new NotSupportedException($"Node '{node.Name}' ({node.Op.Kind}) does not implement the {options.Rule} rule.");
+            }
+
             ctx.Output = _values[i]!;
             ctx.OutputGrad = _grads[i]!;
             ctx.ParameterGradients = options.ParameterGradients;
@@ -248,9 +261,27 @@ public sealed class Executor
         return g;
     }
 
+    private bool SameInputShapes(IReadOnlyList<Tensor> inputs)
+    {
+        if (_inputShapesKey is null || _inputShapesKey.Length != inputs.Count)
+        {
+            return false;
+        }
+
+        for (int k = 0; k < inputs.Count; k++)
+        {
+            if (!inputs[k].Shape.AsSpan().SequenceEqual(_inputShapesKey[k]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private void PrepareShapes(IReadOnlyList<Tensor> inputs)
     {
-        if (_inputShapesKey is not null && _inputShapesKey.Length == inputs.Count && inputs.Select((t, k) => t.Shape.AsSpan().SequenceEqual(_inputShapesKey[k])).All(b => b))
+        if (SameInputShapes(inputs))
         {
             return;
         }

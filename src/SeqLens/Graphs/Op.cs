@@ -24,6 +24,13 @@ public abstract class Op
     /// <summary>How attribution methods treat this op.</summary>
     public virtual AttributionClass Attribution => AttributionClass.Linear;
 
+    /// <summary>
+    /// True when <see cref="Backward"/> implements <paramref name="rule"/>. Linear ops implement every rule (it is the
+    /// gradient); any other op must say so explicitly, so that no op silently applies the gradient where DeepLIFT
+    /// needs its own rule. The executor refuses a rule that a node on the path does not support.
+    /// </summary>
+    public virtual bool SupportsRule(BackwardRule rule) => rule == BackwardRule.Gradient || Attribution == AttributionClass.Linear;
+
     /// <summary>The output shape for the given input shapes; throws <see cref="ArgumentException"/> saying expected vs got.</summary>
     public abstract int[] InferShape(IReadOnlyList<int[]> inputShapes);
 

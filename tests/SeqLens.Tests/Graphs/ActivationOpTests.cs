@@ -5,10 +5,11 @@ namespace SeqLens.Tests.Graphs;
 
 public class ActivationOpTests
 {
-    public static TheoryData<string> Kinds => ["LeakyRelu", "Elu", "Gelu", "Sigmoid", "Tanh", "Softplus", "Exp", "Log"];
+    public static TheoryData<string> Kinds => ["Relu", "LeakyRelu", "Elu", "Gelu", "Sigmoid", "Tanh", "Softplus", "Exp", "Log"];
 
     private static Node Layer(GraphBuilder b, Node x, string kind) => kind switch
     {
+        "Relu" => b.Relu(x),
         "LeakyRelu" => b.LeakyRelu(x, 0.2f),
         "Elu" => b.Elu(x, 1.3f),
         "Gelu" => b.Gelu(x),
@@ -27,7 +28,7 @@ public class ActivationOpTests
         // Log needs positive inputs; Softplus with βx near its threshold (2) has a kink there, so keep |x| ≤ 1.2.
         float lo = kind == "Log" ? 0.2f : -1.2f;
         float hi = kind == "Log" ? 3f : 1.2f;
-        float away = kind is "LeakyRelu" or "Elu" ? 0.05f : 0f;
+        float away = kind is "Relu" or "LeakyRelu" or "Elu" ? 0.05f : 0f;
         foreach (int[] shape in new[] { new[] { 1, 1, 1 }, [3, 2, 7], [2, 5] })
         {
             OpHarness.Check(shape, (b, x) => Layer(b, x, kind), lo, hi, away);

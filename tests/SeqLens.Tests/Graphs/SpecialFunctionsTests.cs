@@ -28,7 +28,25 @@ public class SpecialFunctionsTests
     [InlineData(5.0, 1.5374597944280351e-12)]
     [InlineData(10.0, 2.088487583762545e-45)]
     public void Erfc_KeepsRelativeAccuracyInTheTail(double x, double expected)
-        => Assert.Equal(expected, SpecialFunctions.Erfc(x), 1e-13 * expected);
+    {
+        Assert.Equal(expected, SpecialFunctions.ErfcReference(x), 1e-13 * expected);
+        Assert.Equal(expected, SpecialFunctions.Erfc(x), 1e-10 * expected);
+    }
+
+    [Fact]
+    public void Erfc_FastPathMatchesReferenceOverTheLine()
+    {
+        double worst = 0;
+        for (double x = -6; x <= 12; x += 0.001237)
+        {
+            double reference = SpecialFunctions.ErfcReference(x);
+            worst = Math.Max(worst, Math.Abs(SpecialFunctions.Erfc(x) - reference) / reference);
+        }
+
+        Assert.InRange(worst, 0, 1e-10);
+        Assert.Equal(2.0, SpecialFunctions.Erfc(double.NegativeInfinity));
+        Assert.Equal(0.0, SpecialFunctions.Erfc(double.PositiveInfinity));
+    }
 
     [Fact]
     public void Erf_LimitsAndNaN()

@@ -30,7 +30,7 @@ public sealed class ConcatOp : Op
         }
 
         int[] first = inputShapes[0];
-        int axis = OpShapes.SampleAxis(Kind, Axis, first.Length);
+        int axis = OpShapes.SampleAxis(Kind, Axis, first);
         int total = 0;
         foreach (int[] s in inputShapes)
         {

@@ -25,7 +25,7 @@ public sealed class LogSoftmaxOp : Op
     public override int[] InferShape(IReadOnlyList<int[]> inputShapes)
     {
         ExpectInputs(inputShapes, 1);
-        OpShapes.SampleAxis(Kind, Axis, inputShapes[0].Length);
+        OpShapes.SampleAxis(Kind, Axis, inputShapes[0]);
         return (int[])inputShapes[0].Clone();
     }
 

@@ -4,15 +4,16 @@ namespace SeqLens.Graphs.Ops;
 internal static class OpShapes
 {
     /// <summary>
-    /// Resolves <paramref name="axis"/> of a tensor of rank <paramref name="rank"/> (batch is axis 0; negative axes count
+    /// Resolves <paramref name="axis"/> of a tensor of shape <paramref name="shape"/> (batch is axis 0; negative axes count
     /// from the end, as in PyTorch, ONNX and Keras). The batch axis is rejected: ops work per sample.
     /// </summary>
-    public static int SampleAxis(string kind, int axis, int rank)
+    public static int SampleAxis(string kind, int axis, int[] shape)
     {
+        int rank = shape.Length;
         int a = axis < 0 ? axis + rank : axis;
         if (a < 1 || a >= rank)
         {
-            throw new ArgumentException($"{kind}: axis {axis} is out of range for a tensor of rank {rank} (axis 0 is the batch and cannot be used).");
+            throw new ArgumentException($"{kind} expects a tensor with a non-batch axis {axis} (batch is axis 0); got {Tensor.FormatShape(shape)}.");
         }
 
         return a;

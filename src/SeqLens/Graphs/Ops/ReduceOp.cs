@@ -32,15 +32,15 @@ public abstract class ReduceOp : Op
     /// <summary>The factor applied to the sum for <paramref name="count"/> reduced elements (1 for a sum, 1/count for a mean).</summary>
     protected abstract float Scale(int count);
 
-    private bool[] Reduced(int rank)
+    private bool[] Reduced(int[] shape)
     {
-        var reduced = new bool[rank];
+        var reduced = new bool[shape.Length];
         foreach (int a in Axes)
         {
-            int axis = OpShapes.SampleAxis(Kind, a, rank);
+            int axis = OpShapes.SampleAxis(Kind, a, shape);
             if (reduced[axis])
             {
-                throw new ArgumentException($"{Kind}: axis {a} is listed twice in {Tensor.FormatShape(Axes)}.");
+                throw new ArgumentException($"{Kind} expects distinct axes; got {Tensor.FormatShape(Axes)} for input {Tensor.FormatShape(shape)}.");
             }
 
             reduced[axis] = true;
@@ -54,7 +54,7 @@ public abstract class ReduceOp : Op
     {
         ExpectInputs(inputShapes, 1);
         int[] s = inputShapes[0];
-        bool[] reduced = Reduced(s.Length);
+        bool[] reduced = Reduced(s);
         var result = new List<int>(s.Length);
         for (int d = 0; d < s.Length; d++)
         {
@@ -76,7 +76,7 @@ public abstract class ReduceOp : Op
     {
         ArgumentNullException.ThrowIfNull(inputShapes);
         int[] s = inputShapes[0];
-        bool[] reduced = Reduced(s.Length);
+        bool[] reduced = Reduced(s);
         var outStrides = new int[s.Length];
         int stride = 1;
         int count = 1;

@@ -54,7 +54,7 @@ public sealed class SliceOp : Op
     {
         ExpectInputs(inputShapes, 1);
         int[] s = inputShapes[0];
-        int axis = OpShapes.SampleAxis(Kind, Axis, s.Length);
+        int axis = OpShapes.SampleAxis(Kind, Axis, s);
         (_, int count) = Resolve(s[axis]);
         if (count == 0)
         {

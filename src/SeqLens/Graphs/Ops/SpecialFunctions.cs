@@ -1,20 +1,31 @@
+using System.Runtime.CompilerServices;
+
 namespace SeqLens.Graphs.Ops;
 
 /// <summary>Special functions missing from <see cref="Math"/>: the error function for the exact GELU, and eˣ − 1.</summary>
 /// <remarks>
-/// <c>erf</c> in double: for |x| &lt; 2.5 the everywhere-positive series
+/// <para>Reference definitions in double: for |x| &lt; 2.5 the everywhere-positive series
 /// <c>erf x = 2/√π · e^(−x²) · Σₙ 2ⁿ x^(2n+1) / (1·3·…·(2n+1))</c> (Abramowitz &amp; Stegun 7.1.6; no cancellation),
-/// summed until a term falls below 1e-17 of the sum; for 2.5 ≤ |x| &lt; 6 the continued fraction
-/// <c>erfc x = e^(−x²)/√π · 1/(x + ½/(x + 1/(x + 3/2/(x + …))))</c> (A&amp;S 7.1.14) evaluated by the modified Lentz
-/// method; beyond 6, |erf x| = 1 in double. Relative error below 1e-14 over the whole line (checked against
-/// published values in the tests), far inside the 1e-7 that float32 GELU needs.
+/// summed until a term falls below 1e-17 of the sum; for |x| ≥ 2.5 the continued fraction
+/// <c>erfc x = e^(−x²)/√π · 1/(x + ½/(x + 1/(x + 3/2/(x + …))))</c> (A&amp;S 7.1.14) by the modified Lentz method.
+/// Relative error below 1e-14 (checked against published values in the tests).</para>
+/// <para>The fast path used by <see cref="Erfc"/> (GELU's hot loop) tabulates the scaled function
+/// <c>erfcx t = e^(t²)·erfc t</c>, smooth and slowly varying, on [0, 10] in steps of 1/256 from the reference, and
+/// interpolates it with cubic Hermite polynomials using the exact derivative <c>erfcx′ t = 2t·erfcx t − 2/√π</c>;
+/// <c>erfc t = erfcx t · e^(−t²)</c>. Relative error below 1e-10 over the whole line (tested against the reference),
+/// about 20× faster than the series.</para>
 /// </remarks>
 internal static class SpecialFunctions
 {
     private const double TwoOverSqrtPi = 1.1283791670955126;
     private const double OneOverSqrtPi = 0.5641895835477563;
+    private const double TableEnd = 10.0;
+    private const int StepsPerUnit = 256;
 
-    /// <summary>The error function <c>erf(x) = 2/√π ∫₀ˣ e^(−t²) dt</c>.</summary>
+    // erfcx at t = i / StepsPerUnit, i = 0..TableEnd·StepsPerUnit.
+    private static readonly double[] ScaledTable = BuildTable();
+
+    /// <summary>The error function <c>erf(x) = 2/√π ∫₀ˣ e^(−t²) dt</c> (the accurate reference; see remarks).</summary>
     public static double Erf(double x)
     {
         if (double.IsNaN(x))
@@ -27,7 +38,8 @@ internal static class SpecialFunctions
         return x < 0 ? -r : r;
     }
 
-    /// <summary>The complementary error function <c>1 − erf(x)</c>, accurate in the tail.</summary>
+    /// <summary>The complementary error function <c>1 − erf(x)</c>, with full relative accuracy in the right tail (fast path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Erfc(double x)
     {
         if (double.IsNaN(x))
@@ -35,17 +47,62 @@ internal static class SpecialFunctions
             return double.NaN;
         }
 
-        if (x < 2.5)
+        if (x < 0)
         {
-            return 1.0 - Erf(x);
+            return 2.0 - Erfc(-x);
         }
 
-        return ErfcContinuedFraction(x);
+        if (x >= TableEnd)
+        {
+            return ErfcContinuedFraction(x);
+        }
+
+        double u = x * StepsPerUnit;
+        int i = Math.Min((int)u, ScaledTable.Length - 2);
+        double s = u - i;
+        double h = 1.0 / StepsPerUnit;
+        double t0 = i * h;
+        double t1 = t0 + h;
+        double g0 = ScaledTable[i];
+        double g1 = ScaledTable[i + 1];
+        double d0 = (2.0 * t0 * g0) - TwoOverSqrtPi;
+        double d1 = (2.0 * t1 * g1) - TwoOverSqrtPi;
+
+        // Cubic Hermite basis on s ∈ [0, 1].
+        double s2 = s * s;
+        double s3 = s2 * s;
+        double g = (((2 * s3) - (3 * s2) + 1) * g0) + ((s3 - (2 * s2) + s) * h * d0) + (((-2 * s3) + (3 * s2)) * g1) + ((s3 - s2) * h * d1);
+        return g * Math.Exp(-x * x);
+    }
+
+    /// <summary>The reference <c>erfc</c> (series or continued fraction; slow, exact to ~1e-14).</summary>
+    public static double ErfcReference(double x)
+    {
+        if (double.IsNaN(x))
+        {
+            return double.NaN;
+        }
+
+        return x < 2.5 ? 1.0 - Erf(x) : ErfcContinuedFraction(x);
     }
 
     /// <summary><c>eˣ − 1</c> without cancellation for small |x| (Taylor series below 1e-5).</summary>
     public static double ExpM1(double x)
         => Math.Abs(x) < 1e-5 ? x + (0.5 * x * x) + (x * x * x / 6.0) : Math.Exp(x) - 1.0;
+
+    private static double[] BuildTable()
+    {
+        var table = new double[((int)TableEnd * StepsPerUnit) + 1];
+        for (int i = 0; i < table.Length; i++)
+        {
+            double t = (double)i / StepsPerUnit;
+            // NOTE: below 2.5, erfc = e^(−t²)·(e^(t²) − 2/√π·Σ…) would cancel; 1 − series keeps ~1e-13 relative up to 2.5.
+            double erfc = t < 2.5 ? 1.0 - ErfSeries(t) : ErfcContinuedFraction(t);
+            table[i] = erfc * Math.Exp(t * t);
+        }
+
+        return table;
+    }
 
     private static double ErfSeries(double a)
     {
