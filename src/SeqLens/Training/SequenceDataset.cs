@@ -38,7 +38,7 @@ public sealed partial record SequenceDataset(IReadOnlyList<string> Names, Tensor
 
     /// <summary>
     /// A seeded split into training and validation sets: <c>round(N·fraction)</c> rows (at least one when the fraction
-    /// is positive) chosen by a shuffle of <c>Rng.For(seed, ...)</c> go to validation; both keep file order.
+    /// is positive and there are at least two rows; never all of them) chosen by a shuffle of <c>Rng.For(seed, ...)</c> go to validation; both keep file order.
     /// </summary>
     public (SequenceDataset Train, SequenceDataset Validation) Split(double validationFraction, long seed)
     {
@@ -47,7 +47,7 @@ public sealed partial record SequenceDataset(IReadOnlyList<string> Names, Tensor
             throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "The validation fraction must be in [0, 1).");
         }
 
-        int valid = validationFraction == 0 ? 0 : Math.Clamp((int)Math.Round(Count * validationFraction), 1, Count - 1);
+        int valid = validationFraction == 0 || Count < 2 ? 0 : Math.Clamp((int)Math.Round(Count * validationFraction), 1, Count - 1);
         int[] order = Enumerable.Range(0, Count).ToArray();
         Rng.For(seed, 0x5B11, Count).Shuffle(order.AsSpan());
         int[] validRows = order[..valid];

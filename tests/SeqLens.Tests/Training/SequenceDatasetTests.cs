@@ -30,6 +30,8 @@ public sealed class SequenceDatasetTests : IDisposable
         Assert.Equal(y.Data.AsSpan(k * 2, 2).ToArray(), valid.Y!.Data.AsSpan(0, 2).ToArray());
         Assert.Equal(0, data.Split(0, 1).Validation.Count);
         Assert.Equal(1, data.Split(0.001, 1).Validation.Count);
+        Assert.Equal(49, data.Split(0.999, 1).Validation.Count);
+        Assert.Equal(0, data.Subset([3]).Split(0.5, 1).Validation.Count);
     }
 
     [Fact]
