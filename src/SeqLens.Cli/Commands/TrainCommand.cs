@@ -35,11 +35,13 @@ internal static class TrainCommand
         var patience = new Option<int>("--patience") { Description = "Stop after this many epochs without improvement (0: never).", DefaultValueFactory = _ => 5 };
         var monitor = new Option<string>("--monitor") { Description = "Early stopping and best checkpoint follow: loss, auroc or auprc.", DefaultValueFactory = _ => "loss" };
         monitor.AcceptOnlyFromAmong("loss", "auroc", "auprc");
+        var maxGradNorm = new Option<double?>("--max-grad-norm") { Description = "Clip gradients to this global L2 norm (default: no clipping)." };
+        var plateauFactor = new Option<double?>("--plateau-factor") { Description = "Multiply the learning rate by this after 2 epochs without improvement (default: fixed rate)." };
         var fitLength = new Option<bool>("--fit-length") { Description = "Centre-crop or pad sequences to the model's input length instead of rejecting them." };
         var threads = new Option<int?>("--threads") { Description = "Kernel threads (default: all cores); results do not depend on it." };
         var command = new Command("train", "Train a model spec on sequences and save model.json, model.safetensors and a training log.")
         {
-            spec, pos, neg, fasta, labels, output, epochs, batchSize, lr, optimizer, weightDecay, seed, validFraction, patience, monitor, fitLength, threads,
+            spec, pos, neg, fasta, labels, output, epochs, batchSize, lr, optimizer, weightDecay, seed, validFraction, patience, monitor, maxGradNorm, plateauFactor, fitLength, threads,
         };
         command.SetAction(parseResult =>
         {
@@ -83,6 +85,8 @@ internal static class TrainCommand
                 Seed = seedValue,
                 Patience = parseResult.GetValue(patience) is int p && p > 0 ? p : null,
                 Monitor = parseResult.GetValue(monitor) switch { "auroc" => MonitoredMetric.Auroc, "auprc" => MonitoredMetric.Auprc, _ => MonitoredMetric.Loss },
+                MaxGradientNorm = parseResult.GetValue(maxGradNorm),
+                PlateauFactor = parseResult.GetValue(plateauFactor),
             };
             double fraction = parseResult.GetValue(validFraction);
             (SequenceDataset train, SequenceDataset valid) = data.Split(fraction, seedValue);

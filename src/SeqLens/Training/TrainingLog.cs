@@ -96,6 +96,8 @@ public static class TrainingLog
             ["epochs_run"] = result.History.Count,
             ["patience"] = options.Patience,
             ["monitor"] = options.Monitor.ToString().ToLowerInvariant(),
+            ["max_gradient_norm"] = options.MaxGradientNorm,
+            ["plateau_factor"] = options.PlateauFactor,
             ["seed"] = options.Seed,
             ["train_sequences"] = trainCount,
             ["valid_sequences"] = validCount,

@@ -47,10 +47,14 @@ public class TrainCommandTests
     {
         using var data = new TrainingCliData(64);
         string outDir = data.Path2("pn");
-        var (code, stdout, stderr) = TrainingCliData.Run("train", "--spec", data.SpecPath, "--pos", data.Pos, "--neg", data.Neg, "--out", outDir, "--epochs", "2", "--valid-fraction", "0.25", "--monitor", "auroc", "--optimizer", "adamw");
+        var (code, stdout, stderr) = TrainingCliData.Run("train", "--spec", data.SpecPath, "--pos", data.Pos, "--neg", data.Neg, "--out", outDir, "--epochs", "2", "--valid-fraction", "0.25", "--monitor", "auroc", "--optimizer", "adamw", "--max-grad-norm", "1", "--plateau-factor", "0.5");
         Assert.True(code == 0, stderr);
         Assert.Contains("validation auROC task0 ", stdout, StringComparison.Ordinal);
-        Assert.Equal(["task0"], ModelFile.Load(outDir).Graph.Outputs[0].TaskNames);
+        LoadedModel model = ModelFile.Load(outDir);
+        Assert.Equal(["task0"], model.Graph.Outputs[0].TaskNames);
+        Assert.Equal(1.0, model.Metadata["training"]!["max_gradient_norm"]!.GetValue<double>());
+        Assert.Equal(0.5, model.Metadata["training"]!["plateau_factor"]!.GetValue<double>());
+        Assert.Equal("adamw", model.Metadata["training"]!["optimizer"]!.GetValue<string>());
     }
 
     [Fact]
