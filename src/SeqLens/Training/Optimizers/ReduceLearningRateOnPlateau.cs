@@ -1,15 +1,5 @@
 namespace SeqLens.Training.Optimizers;
 
-/// <summary>Whether a monitored metric should go down (loss) or up (auROC).</summary>
-public enum MetricMode
-{
-    /// <summary>Lower is better.</summary>
-    Min,
-
-    /// <summary>Higher is better.</summary>
-    Max,
-}
-
 /// <summary>
 /// Multiplies the learning rate by <see cref="Factor"/> when the monitored metric has not improved for more than
 /// <see cref="Patience"/> epochs, as PyTorch's <c>ReduceLROnPlateau</c> (relative threshold mode).
