@@ -1,0 +1,51 @@
+using System.Runtime.InteropServices;
+
+namespace SeqLens.Kernels;
+
+/// <summary>
+/// Per-thread pack buffers of the GEMM, allocated once per thread (pinned, 64-byte aligned) and reused,
+/// so the kernels do not allocate in steady state.
+/// </summary>
+internal sealed unsafe class GemmBuffers
+{
+    /// <summary>Depth of a k block. Fixed for every problem and thread count: it fixes the summation order.</summary>
+    public const int Kc = 256;
+
+    /// <summary>Rows of a packed A block (a multiple of every micro-kernel's mr: 14, 6 and 4).</summary>
+    public const int Mc = 168;
+
+    /// <summary>Columns of a packed B panel (a multiple of every micro-kernel's nr: 32, 16, 4).</summary>
+    public const int Nc = 2048;
+
+    /// <summary>Largest register tile (rows × columns) of any path.</summary>
+    public const int MaxTile = 14 * 32;
+
+    [ThreadStatic]
+    private static GemmBuffers? _current;
+
+    private readonly float[] _storage;
+
+    private GemmBuffers()
+    {
+        int aLength = Mc * Kc;
+        int bLength = Nc * Kc;
+        _storage = GC.AllocateUninitializedArray<float>(aLength + bLength + MaxTile + 32, pinned: true);
+        float* start = (float*)Marshal.UnsafeAddrOfPinnedArrayElement(_storage, 0);
+        float* aligned = (float*)(((nint)start + 63) & ~(nint)63);
+        PackA = aligned;
+        PackB = aligned + aLength;
+        Tile = aligned + aLength + bLength;
+    }
+
+    /// <summary>Packed A block, <see cref="Mc"/> × <see cref="Kc"/>.</summary>
+    public float* PackA { get; }
+
+    /// <summary>Packed B panel, <see cref="Kc"/> × <see cref="Nc"/>.</summary>
+    public float* PackB { get; }
+
+    /// <summary>Scratch for one register tile whose C columns are not contiguous.</summary>
+    public float* Tile { get; }
+
+    /// <summary>This thread's buffers.</summary>
+    public static GemmBuffers ForThread() => _current ??= new GemmBuffers();
+}
