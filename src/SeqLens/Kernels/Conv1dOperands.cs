@@ -1,0 +1,235 @@
+using System.Runtime.CompilerServices;
+
+namespace SeqLens.Kernels;
+
+/// <summary>
+/// Implicit im2col as the right GEMM operand: row r = (c, kk) over <c>channels × kernel</c>, column j = (b, t)
+/// over <c>batch × outCols</c>, value <c>src[b, c0 + c, pos]</c> with <c>num = t·Mul + kk·KStep + Offset</c>,
+/// <c>pos = num / Div</c> when <c>num mod Div = 0</c> and <c>0 ≤ pos &lt; SrcLength</c>, else 0.
+/// </summary>
+/// <remarks>
+/// Forward: src = input, Mul = stride, KStep = dilation, Offset = −padLeft, Div = 1.
+/// Input gradient (transposed conv): src = output gradient, Mul = 1, KStep = −dilation, Offset = padLeft, Div = stride.
+/// The column matrix is never materialised; each B panel is gathered straight from src.
+/// </remarks>
+internal readonly unsafe struct ConvColumnsB(
+    float* src, int channels, int c0, int srcLength, int kernel, int outCols, int mul, int kStep, int offset, int div) : IPackB
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Pack(float* dst, int p0, int kc, int j0, int nc, int nr)
+    {
+        nint* colBase = stackalloc nint[GemmBuffers.MaxTile];
+        int* colNum = stackalloc int[GemmBuffers.MaxTile];
+        for (int s = 0; s < nc; s += nr)
+        {
+            int cols = Math.Min(nr, nc - s);
+            float* d = dst + ((nint)s * kc);
+            int j = j0 + s;
+            int b = j / outCols;
+            int t = j % outCols;
+            int c = p0 / kernel;
+            int kk = p0 % kernel;
+            if (mul == 1 && div == 1 && cols == nr && t + nr <= outCols)
+            {
+                // All columns in one batch row, unit stride: each k row is a contiguous run of src.
+                float* batchBase = src + ((((nint)b * channels) + c0) * srcLength);
+                for (int p = 0; p < kc; p++, d += nr)
+                {
+                    int pos0 = t + (kk * kStep) + offset;
+                    float* row = batchBase + ((nint)c * srcLength);
+                    if (pos0 >= 0 && pos0 + nr <= srcLength)
+                    {
+                        PackMath.CopyRow(row + pos0, d, nr, nr);
+                    }
+                    else
+                    {
+                        for (int jj = 0; jj < nr; jj++)
+                        {
+                            int pos = pos0 + jj;
+                            d[jj] = (uint)pos < (uint)srcLength ? row[pos] : 0f;
+                        }
+                    }
+
+                    if (++kk == kernel)
+                    {
+                        kk = 0;
+                        c++;
+                    }
+                }
+
+                continue;
+            }
+
+            for (int jj = 0; jj < cols; jj++)
+            {
+                colBase[jj] = (((nint)b * channels) + c0) * srcLength;
+                colNum[jj] = (t * mul) + offset;
+                if (++t == outCols)
+                {
+                    t = 0;
+                    b++;
+                }
+            }
+
+            for (int p = 0; p < kc; p++, d += nr)
+            {
+                int kOff = kk * kStep;
+                nint cOff = (nint)c * srcLength;
+                for (int jj = 0; jj < cols; jj++)
+                {
+                    int num = colNum[jj] + kOff;
+                    int pos = num;
+                    bool ok = true;
+                    if (div != 1)
+                    {
+                        ok = num % div == 0;
+                        pos = num / div;
+                    }
+
+                    d[jj] = ok && (uint)pos < (uint)srcLength ? src[colBase[jj] + cOff + pos] : 0f;
+                }
+
+                for (int jj = cols; jj < nr; jj++)
+                {
+                    d[jj] = 0f;
+                }
+
+                if (++kk == kernel)
+                {
+                    kk = 0;
+                    c++;
+                }
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Conv weights of one group read transposed as the left operand of the input gradient:
+/// row i = input channel, depth r = (co, kk), value <c>w[co, i, kk]</c> (w points at the group's first filter).
+/// </summary>
+internal readonly unsafe struct ConvWeightTransposedA(float* w, int cinG, int kernel) : IPackA
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Pack(float* dst, int i0, int mc, int p0, int kc, int mr)
+    {
+        nint filter = (nint)cinG * kernel;
+        for (int s = 0; s < mc; s += mr)
+        {
+            int rows = Math.Min(mr, mc - s);
+            float* d = dst + ((nint)s * kc);
+            int co = p0 / kernel;
+            int kk = p0 % kernel;
+            for (int p = 0; p < kc; p++, d += mr)
+            {
+                float* col = w + (co * filter) + ((nint)(i0 + s) * kernel) + kk;
+                int i = 0;
+                for (; i < rows; i++)
+                {
+                    d[i] = col[(nint)i * kernel];
+                }
+
+                for (; i < mr; i++)
+                {
+                    d[i] = 0f;
+                }
+
+                if (++kk == kernel)
+                {
+                    kk = 0;
+                    co++;
+                }
+            }
+        }
+    }
+}
+
+/// <summary>
+/// A (B, C, cols) tensor as the left operand with depth over (b, t): row i = channel c0 + i, depth p = (b, t),
+/// value <c>src[b, c0 + i, t]</c>. The output gradient in the weight gradient <c>dW = dY · Xcolᵀ</c>.
+/// </summary>
+internal readonly unsafe struct ConvRowsA(float* src, int channels, int c0, int cols) : IPackA
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Pack(float* dst, int i0, int mc, int p0, int kc, int mr)
+    {
+        for (int s = 0; s < mc; s += mr)
+        {
+            int rows = Math.Min(mr, mc - s);
+            float* d = dst + ((nint)s * kc);
+            int b = p0 / cols;
+            int t = p0 % cols;
+            for (int p = 0; p < kc; p++, d += mr)
+            {
+                float* col = src + ((((nint)b * channels) + c0 + i0 + s) * cols) + t;
+                int i = 0;
+                for (; i < rows; i++)
+                {
+                    d[i] = col[(nint)i * cols];
+                }
+
+                for (; i < mr; i++)
+                {
+                    d[i] = 0f;
+                }
+
+                if (++t == cols)
+                {
+                    t = 0;
+                    b++;
+                }
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The im2col matrix transposed as the right operand of the weight gradient: depth p = (b, t), column
+/// j = (c, kk), value <c>x[b, c0 + c, t·stride + kk·dilation − padLeft]</c> or 0 outside.
+/// </summary>
+internal readonly unsafe struct ConvColumnsTransposedB(
+    float* x, int channels, int c0, int length, int kernel, int outLength, int stride, int dilation, int padLeft) : IPackB
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Pack(float* dst, int p0, int kc, int j0, int nc, int nr)
+    {
+        nint* cOff = stackalloc nint[GemmBuffers.MaxTile];
+        int* kOff = stackalloc int[GemmBuffers.MaxTile];
+        nint batchStride = (nint)channels * length;
+        for (int s = 0; s < nc; s += nr)
+        {
+            int cols = Math.Min(nr, nc - s);
+            float* d = dst + ((nint)s * kc);
+            for (int jj = 0; jj < cols; jj++)
+            {
+                int j = j0 + s + jj;
+                cOff[jj] = (nint)(c0 + (j / kernel)) * length;
+                kOff[jj] = ((j % kernel) * dilation) - padLeft;
+            }
+
+            int b = p0 / outLength;
+            int t = p0 % outLength;
+            for (int p = 0; p < kc; p++, d += nr)
+            {
+                float* xb = x + (b * batchStride);
+                int tpos = t * stride;
+                for (int jj = 0; jj < cols; jj++)
+                {
+                    int pos = tpos + kOff[jj];
+                    d[jj] = (uint)pos < (uint)length ? xb[cOff[jj] + pos] : 0f;
+                }
+
+                for (int jj = cols; jj < nr; jj++)
+                {
+                    d[jj] = 0f;
+                }
+
+                if (++t == outLength)
+                {
+                    t = 0;
+                    b++;
+                }
+            }
+        }
+    }
+}
