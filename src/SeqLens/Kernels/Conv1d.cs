@@ -11,7 +11,9 @@ namespace SeqLens.Kernels;
 /// <item>Forward: <c>Y(Cout, B·Lout) = W(Cout, Cin·K) · Xcol</c>, bias (and optional ReLU) in the GEMM epilogue.</item>
 /// <item>Input gradient, as a transposed convolution: <c>dX(Cin, B·L) += Wᵀ(Cin, Cout·K) · dYcol(Cout·K, B·L)</c>
 /// where <c>dYcol[(co,kk),(b,p)] = dY[b, co, (p + padLeft − kk·dilation)/stride]</c> when that divides exactly
-/// and lies inside; no scatter, so threads never write the same element.</item>
+/// and lies inside; no scatter, so threads never write the same element. With fewer than 16 input channels per
+/// group (the one-hot DNA layer) it is instead <c>dXcol = Wᵀ · dY</c> in panels of whole batch items, each
+/// panel added into dX by col2im (fixed order; one thread per panel).</item>
 /// <item>Weight gradient: <c>dW(Cout, Cin·K) += dY(Cout, B·Lout) · Xcolᵀ</c>; its depth is B·Lout, summed in
 /// fixed blocks of 256 in order.</item>
 /// </list>
@@ -19,6 +21,9 @@ namespace SeqLens.Kernels;
 /// </remarks>
 public static class Conv1d
 {
+    /// <summary>Below this many input channels per group the input gradient runs as GEMM + col2im.</summary>
+    private const int Col2ImMaxChannels = 16;
+
     /// <summary>Overwrites <paramref name="output"/> <c>(B, Cout, Lout)</c> with conv(input) + bias. <paramref name="bias"/> may be empty.</summary>
     public static void Forward(in Conv1dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output)
         => Forward(g, input, weight, bias, output, relu: false);
@@ -72,6 +77,24 @@ public static class Conv1d
         fixed (float* w = weight)
         fixed (float* dx = inputGrad)
         {
+            // NOTE: few input channels (the DNA layer: 4) make the transposed-conv GEMM 4 rows tall, which wastes
+            // most of a 14-row register tile and re-gathers dY K times. There, compute the column gradient
+            // Wᵀ(Cin·K, Cout) · dY(Cout, B·Lout) panel by panel (whole batch items per panel) and col2im each panel.
+            int cols = cinG * g.KernelSize;
+            if (cinG < Col2ImMaxChannels && cols <= GemmBuffers.Mc && lout <= GemmBuffers.Nc)
+            {
+                int panelWidth = GemmBuffers.Nc / lout * lout;
+                for (int grp = 0; grp < g.Groups; grp++)
+                {
+                    var a = new MatrixA(w + ((nint)grp * coutG * cols), cols, transpose: true);
+                    var b = new ConvRowsB(dy, g.OutChannels, grp * coutG, lout);
+                    var sink = new ConvCol2ImSink(dx, g.InChannels, grp * cinG, g.Length, g.KernelSize, lout, g.Stride, g.Dilation, g.PadLeft);
+                    GemmDriver.RunPanels(a, b, sink, cols, g.Batch * lout, coutG, panelWidth);
+                }
+
+                return;
+            }
+
             for (int grp = 0; grp < g.Groups; grp++)
             {
                 var a = new ConvWeightTransposedA(w + ((nint)grp * coutG * cinG * g.KernelSize), cinG, g.KernelSize);

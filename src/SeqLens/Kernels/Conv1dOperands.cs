@@ -233,3 +233,106 @@ internal readonly unsafe struct ConvColumnsTransposedB(
         }
     }
 }
+
+/// <summary>
+/// A (B, C, cols) tensor as the right operand with depth over channels: depth p = channel c0 + p, column
+/// j = (b, t), value <c>src[b, c0 + p, t]</c>. The output gradient in the col2im input gradient <c>Wᵀ · dY</c>.
+/// </summary>
+internal readonly unsafe struct ConvRowsB(float* src, int channels, int c0, int cols) : IPackB
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Pack(float* dst, int p0, int kc, int j0, int nc, int nr)
+    {
+        nint* colOff = stackalloc nint[GemmBuffers.MaxTile];
+        nint channelStride = cols;
+        for (int s = 0; s < nc; s += nr)
+        {
+            int n = Math.Min(nr, nc - s);
+            float* d = dst + ((nint)s * kc);
+            int j = j0 + s;
+            int b = j / cols;
+            int t = j % cols;
+            if (t + n <= cols)
+            {
+                float* row = src + ((((nint)b * channels) + c0 + p0) * cols) + t;
+                for (int p = 0; p < kc; p++, d += nr, row += channelStride)
+                {
+                    PackMath.CopyRow(row, d, n, nr);
+                }
+
+                continue;
+            }
+
+            for (int jj = 0; jj < n; jj++)
+            {
+                colOff[jj] = ((((nint)b * channels) + c0 + p0) * cols) + t;
+                if (++t == cols)
+                {
+                    t = 0;
+                    b++;
+                }
+            }
+
+            for (int p = 0; p < kc; p++, d += nr)
+            {
+                nint pOff = p * channelStride;
+                for (int jj = 0; jj < n; jj++)
+                {
+                    d[jj] = src[colOff[jj] + pOff];
+                }
+
+                for (int jj = n; jj < nr; jj++)
+                {
+                    d[jj] = 0f;
+                }
+            }
+        }
+    }
+}
+
+/// <summary>
+/// col2im as a panel sink: row r = (c, kk) and column (b, t) of the column-gradient panel add into
+/// <c>dx[b, c0 + c, t·stride + kk·dilation − padLeft]</c>. Panels hold whole batch items, so no two panels touch
+/// the same element and the order of additions (kk ascending, then t) is fixed.
+/// </summary>
+internal readonly unsafe struct ConvCol2ImSink(
+    float* dx, int channels, int c0, int length, int kernel, int outLength, int stride, int dilation, int padLeft) : IPanelSink
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Flush(float* panel, nint ld, int m, int j0, int nc)
+    {
+        int b0 = j0 / outLength;
+        int nb = nc / outLength;
+        for (int bi = 0; bi < nb; bi++)
+        {
+            float* batch = dx + ((((nint)(b0 + bi) * channels) + c0) * length);
+            for (int r = 0; r < m; r++)
+            {
+                float* src = panel + (r * ld) + ((nint)bi * outLength);
+                float* row = batch + ((nint)(r / kernel) * length);
+                int off = ((r % kernel) * dilation) - padLeft;
+                if (stride == 1)
+                {
+                    int lo = Math.Max(0, -off);
+                    int hi = Math.Min(outLength, length - off);
+                    if (hi > lo)
+                    {
+                        var dst = new Span<float>(row + lo + off, hi - lo);
+                        System.Numerics.Tensors.TensorPrimitives.Add(dst, new ReadOnlySpan<float>(src + lo, hi - lo), dst);
+                    }
+                }
+                else
+                {
+                    for (int t = 0; t < outLength; t++)
+                    {
+                        int pos = (t * stride) + off;
+                        if ((uint)pos < (uint)length)
+                        {
+                            row[pos] += src[t];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -24,6 +24,7 @@ internal sealed unsafe class GemmBuffers
     private static GemmBuffers? _current;
 
     private readonly float[] _storage;
+    private float[]? _panelStorage;
 
     private GemmBuffers()
     {
@@ -45,6 +46,20 @@ internal sealed unsafe class GemmBuffers
 
     /// <summary>Scratch for one register tile whose C columns are not contiguous.</summary>
     public float* Tile { get; }
+
+    /// <summary>
+    /// A whole C panel, <see cref="Mc"/> × <see cref="Nc"/> (row stride <see cref="Nc"/>), for GEMMs that keep C
+    /// until the last k block (<see cref="GemmDriver.RunPanels"/>). Allocated on first use.
+    /// </summary>
+    public float* Panel
+    {
+        get
+        {
+            _panelStorage ??= GC.AllocateUninitializedArray<float>((Mc * Nc) + 16, pinned: true);
+            float* start = (float*)Marshal.UnsafeAddrOfPinnedArrayElement(_panelStorage, 0);
+            return (float*)(((nint)start + 63) & ~(nint)63);
+        }
+    }
 
     /// <summary>This thread's buffers.</summary>
     public static GemmBuffers ForThread() => _current ??= new GemmBuffers();

@@ -13,7 +13,7 @@ namespace SeqLens.Kernels;
 /// Threads split C into disjoint chunks along M or N only; the k blocks are fixed (0, Kc, 2Kc, ...) and every C
 /// element is summed in the same order whatever the chunking, so 1 and 2 threads give identical bits.
 /// </remarks>
-internal static unsafe class GemmDriver
+internal static unsafe partial class GemmDriver
 {
     /// <summary>Below this many multiply-adds a second thread costs more than it saves.</summary>
     private const long ParallelThreshold = 1L << 21;

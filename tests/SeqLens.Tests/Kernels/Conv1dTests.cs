@@ -28,14 +28,28 @@ public class Conv1dTests
             { [3, 5, 3, 50, 2, 3, 1, 0, 0, 1], true },
             { [1, 4, 16, 64, 19, 1, 2, 0, 0, 1], false },
             { [3, 6, 4, 33, 3, 2, 4, 0, 9, 2], true },
+            { [3, 32, 6, 41, 3, 2, 2, 1, 1, 2], true },
+            { [1, 2, 3, 2100, 3, 1, 1, 1, 1, 1], false },
+            { [2, 20, 5, 30, 3, 1, 1, 1, 1, 1], true },
         };
     }
 
     [Theory]
     [MemberData(nameof(Geometries))]
     public void AllPasses_MatchDoubleReference(int[] sizes, bool withBias)
+        => CheckAllPasses(new Conv1dGeometry(sizes[0], sizes[1], sizes[2], sizes[3], sizes[4], sizes[5], sizes[6], sizes[7], sizes[8], sizes[9]), withBias);
+
+    [Theory]
+    [MemberData(nameof(GemmTests.SupportedPaths), MemberType = typeof(GemmTests))]
+    public void AllPasses_EveryMicroKernelPath_MatchDoubleReference(int pathValue)
+        => KernelTestData.WithPath((GemmPath)pathValue, () =>
+        {
+            CheckAllPasses(new Conv1dGeometry(3, 4, 20, 45, 5, PadLeft: 2, PadRight: 2), withBias: true);
+            CheckAllPasses(new Conv1dGeometry(2, 20, 17, 33, 4, Stride: 2, Dilation: 2, PadLeft: 1, Groups: 1), withBias: true);
+        });
+
+    private static void CheckAllPasses(Conv1dGeometry g, bool withBias)
     {
-        var g = new Conv1dGeometry(sizes[0], sizes[1], sizes[2], sizes[3], sizes[4], sizes[5], sizes[6], sizes[7], sizes[8], sizes[9]);
         var data = ConvData.Create(g, withBias, seed: g.Length + (31 * g.KernelSize) + g.Stride);
         string name = g.ToString();
 
