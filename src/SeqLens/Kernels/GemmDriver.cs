@@ -102,6 +102,7 @@ internal static unsafe partial class GemmDriver
         float* packA = buffers.PackA;
         float* packB = buffers.PackB;
         float* tile = buffers.Tile;
+        float* biasTile = stackalloc float[16];
         var path = job.Path;
         int mr = GemmMicroKernel.Mr(path);
         int nr = GemmMicroKernel.Nr(path);
@@ -135,22 +136,30 @@ internal static unsafe partial class GemmDriver
                             float* ap = packA + ((nint)ir * kc);
                             int i = ic + ir;
                             int rows = Math.Min(mr, mc - ir);
+                            float* tileBias = null;
+                            if (addBias)
+                            {
+                                tileBias = job.C.Bias + i;
+                                if (rows < mr)
+                                {
+                                    // The kernel reads mr biases: pad a copy so the last row block never reads past the end.
+                                    for (int r = 0; r < mr; r++)
+                                    {
+                                        biasTile[r] = r < rows ? tileBias[r] : 0f;
+                                    }
+
+                                    tileBias = biasTile;
+                                }
+                            }
+
                             if (contiguous && rows == mr)
                             {
-                                float* cp = job.C.Data + job.C.Offset(i, j);
-                                GemmMicroKernel.Run(path, kc, ap, bp, cp, ldc, accumulate);
-                                if (addBias || relu)
-                                {
-                                    for (int r = 0; r < rows; r++)
-                                    {
-                                        Finish(cp + (r * ldc), cols, addBias ? job.C.Bias[i + r] : 0f, addBias, relu);
-                                    }
-                                }
+                                GemmMicroKernel.Run(path, kc, ap, bp, job.C.Data + job.C.Offset(i, j), ldc, accumulate, tileBias, relu);
                             }
                             else
                             {
-                                GemmMicroKernel.Run(path, kc, ap, bp, tile, nr, accumulate: false);
-                                Scatter(in job.C, tile, nr, i, rows, j, cols, accumulate, addBias, relu);
+                                GemmMicroKernel.Run(path, kc, ap, bp, tile, nr, accumulate: false, tileBias, relu: false);
+                                Scatter(in job.C, tile, nr, i, rows, j, cols, accumulate, relu);
                             }
                         }
                     }
@@ -159,8 +168,8 @@ internal static unsafe partial class GemmDriver
         }
     }
 
-    /// <summary>Adds (or stores) a computed tile into C segment by segment, then finishes it like a full tile.</summary>
-    private static void Scatter(in GemmOutput c, float* tile, int nr, int i, int rows, int j, int cols, bool accumulate, bool addBias, bool relu)
+    /// <summary>Adds (or stores) a computed tile (bias already in) into C segment by segment, then applies ReLU like a full tile.</summary>
+    private static void Scatter(in GemmOutput c, float* tile, int nr, int i, int rows, int j, int cols, bool accumulate, bool relu)
     {
         int jj = 0;
         while (jj < cols)
@@ -173,9 +182,9 @@ internal static unsafe partial class GemmDriver
             {
                 float* dst = c.Data + ((i + r) * c.RowStride) + offset;
                 Combine(dst, tile + (r * nr) + jj, len, accumulate);
-                if (addBias || relu)
+                if (relu)
                 {
-                    Finish(dst, len, addBias ? c.Bias[i + r] : 0f, addBias, relu);
+                    Relu(dst, len);
                 }
             }
 
@@ -202,45 +211,21 @@ internal static unsafe partial class GemmDriver
         }
     }
 
-    /// <summary>The epilogue on one row segment: <c>v = v + bias</c> (first k block), then <c>max(v, 0)</c> (last).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish(float* row, int len, float bias, bool addBias, bool relu)
+    private static void Relu(float* row, int len)
     {
         int x = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            var vb = Vector256.Create(bias);
             for (; x + 8 <= len; x += 8)
             {
-                var v = Vector256.Load(row + x);
-                if (addBias)
-                {
-                    v += vb;
-                }
-
-                if (relu)
-                {
-                    v = Vector256.Max(v, Vector256<float>.Zero);
-                }
-
-                Vector256.Store(v, row + x);
+                Vector256.Store(Vector256.Max(Vector256.Load(row + x), Vector256<float>.Zero), row + x);
             }
         }
 
         for (; x < len; x++)
         {
-            float v = row[x];
-            if (addBias)
-            {
-                v += bias;
-            }
-
-            if (relu)
-            {
-                v = MathF.Max(v, 0f);
-            }
-
-            row[x] = v;
+            row[x] = MathF.Max(row[x], 0f);
         }
     }
 

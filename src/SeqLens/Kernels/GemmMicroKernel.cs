@@ -57,27 +57,31 @@ internal static unsafe class GemmMicroKernel
     /// <summary>Columns of a register tile.</summary>
     public static int Nr(GemmPath path) => path switch { GemmPath.Avx512 => 32, GemmPath.Avx2 => 16, _ => 4 };
 
-    /// <summary>Runs one full <c>mr×nr</c> tile into C (row stride <paramref name="ldc"/>), overwriting or adding.</summary>
+    /// <summary>
+    /// Runs one full <c>mr×nr</c> tile into C (row stride <paramref name="ldc"/>): <c>v = acc (+ bias[i])</c>, then
+    /// <c>v = C + v</c> when <paramref name="accumulate"/>, then <c>max(v, 0)</c> when <paramref name="relu"/>, then stored.
+    /// <paramref name="bias"/> (null for none) must hold <c>mr</c> readable values.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Run(GemmPath path, int kc, float* a, float* b, float* c, nint ldc, bool accumulate)
+    public static void Run(GemmPath path, int kc, float* a, float* b, float* c, nint ldc, bool accumulate, float* bias = null, bool relu = false)
     {
         switch (path)
         {
             case GemmPath.Avx512:
-                Kernel14x32(kc, a, b, c, ldc, accumulate);
+                Kernel14x32(kc, a, b, c, ldc, accumulate, bias, relu);
                 break;
             case GemmPath.Avx2:
-                Kernel6x16(kc, a, b, c, ldc, accumulate);
+                Kernel6x16(kc, a, b, c, ldc, accumulate, bias, relu);
                 break;
             default:
-                Kernel4x4(kc, a, b, c, ldc, accumulate);
+                Kernel4x4(kc, a, b, c, ldc, accumulate, bias, relu);
                 break;
         }
     }
 
-    // NOTE: the tiles below are unrolled by hand (the JIT does not unroll); each row i owns accumulators ci0, ci1.
+    // NOTE: the AVX tiles are unrolled by hand (the JIT does not unroll); row i owns accumulators ci0, ci1.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel14x32(int kc, float* a, float* b, float* c, nint ldc, bool accumulate)
+    private static void Kernel14x32(int kc, float* a, float* b, float* c, nint ldc, bool accumulate, float* bias, bool relu)
     {
         Vector512<float> c00 = Vector512<float>.Zero; Vector512<float> c01 = Vector512<float>.Zero;
         Vector512<float> c10 = Vector512<float>.Zero; Vector512<float> c11 = Vector512<float>.Zero;
@@ -143,44 +147,70 @@ internal static unsafe class GemmMicroKernel
             b += 32;
         }
 
-        if (accumulate)
+        if (bias != null)
         {
-            Store2Add(c + (0 * ldc), c00, c01);
-            Store2Add(c + (1 * ldc), c10, c11);
-            Store2Add(c + (2 * ldc), c20, c21);
-            Store2Add(c + (3 * ldc), c30, c31);
-            Store2Add(c + (4 * ldc), c40, c41);
-            Store2Add(c + (5 * ldc), c50, c51);
-            Store2Add(c + (6 * ldc), c60, c61);
-            Store2Add(c + (7 * ldc), c70, c71);
-            Store2Add(c + (8 * ldc), c80, c81);
-            Store2Add(c + (9 * ldc), c90, c91);
-            Store2Add(c + (10 * ldc), c100, c101);
-            Store2Add(c + (11 * ldc), c110, c111);
-            Store2Add(c + (12 * ldc), c120, c121);
-            Store2Add(c + (13 * ldc), c130, c131);
+            Vector512<float> t0 = Vector512.Create(bias[0]);
+            c00 += t0;
+            c01 += t0;
+            Vector512<float> t1 = Vector512.Create(bias[1]);
+            c10 += t1;
+            c11 += t1;
+            Vector512<float> t2 = Vector512.Create(bias[2]);
+            c20 += t2;
+            c21 += t2;
+            Vector512<float> t3 = Vector512.Create(bias[3]);
+            c30 += t3;
+            c31 += t3;
+            Vector512<float> t4 = Vector512.Create(bias[4]);
+            c40 += t4;
+            c41 += t4;
+            Vector512<float> t5 = Vector512.Create(bias[5]);
+            c50 += t5;
+            c51 += t5;
+            Vector512<float> t6 = Vector512.Create(bias[6]);
+            c60 += t6;
+            c61 += t6;
+            Vector512<float> t7 = Vector512.Create(bias[7]);
+            c70 += t7;
+            c71 += t7;
+            Vector512<float> t8 = Vector512.Create(bias[8]);
+            c80 += t8;
+            c81 += t8;
+            Vector512<float> t9 = Vector512.Create(bias[9]);
+            c90 += t9;
+            c91 += t9;
+            Vector512<float> t10 = Vector512.Create(bias[10]);
+            c100 += t10;
+            c101 += t10;
+            Vector512<float> t11 = Vector512.Create(bias[11]);
+            c110 += t11;
+            c111 += t11;
+            Vector512<float> t12 = Vector512.Create(bias[12]);
+            c120 += t12;
+            c121 += t12;
+            Vector512<float> t13 = Vector512.Create(bias[13]);
+            c130 += t13;
+            c131 += t13;
         }
-        else
-        {
-            Store2(c + (0 * ldc), c00, c01);
-            Store2(c + (1 * ldc), c10, c11);
-            Store2(c + (2 * ldc), c20, c21);
-            Store2(c + (3 * ldc), c30, c31);
-            Store2(c + (4 * ldc), c40, c41);
-            Store2(c + (5 * ldc), c50, c51);
-            Store2(c + (6 * ldc), c60, c61);
-            Store2(c + (7 * ldc), c70, c71);
-            Store2(c + (8 * ldc), c80, c81);
-            Store2(c + (9 * ldc), c90, c91);
-            Store2(c + (10 * ldc), c100, c101);
-            Store2(c + (11 * ldc), c110, c111);
-            Store2(c + (12 * ldc), c120, c121);
-            Store2(c + (13 * ldc), c130, c131);
-        }
+
+        Store2(c + (0 * ldc), c00, c01, accumulate, relu);
+        Store2(c + (1 * ldc), c10, c11, accumulate, relu);
+        Store2(c + (2 * ldc), c20, c21, accumulate, relu);
+        Store2(c + (3 * ldc), c30, c31, accumulate, relu);
+        Store2(c + (4 * ldc), c40, c41, accumulate, relu);
+        Store2(c + (5 * ldc), c50, c51, accumulate, relu);
+        Store2(c + (6 * ldc), c60, c61, accumulate, relu);
+        Store2(c + (7 * ldc), c70, c71, accumulate, relu);
+        Store2(c + (8 * ldc), c80, c81, accumulate, relu);
+        Store2(c + (9 * ldc), c90, c91, accumulate, relu);
+        Store2(c + (10 * ldc), c100, c101, accumulate, relu);
+        Store2(c + (11 * ldc), c110, c111, accumulate, relu);
+        Store2(c + (12 * ldc), c120, c121, accumulate, relu);
+        Store2(c + (13 * ldc), c130, c131, accumulate, relu);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16(int kc, float* a, float* b, float* c, nint ldc, bool accumulate)
+    private static void Kernel6x16(int kc, float* a, float* b, float* c, nint ldc, bool accumulate, float* bias, bool relu)
     {
         Vector256<float> c00 = Vector256<float>.Zero; Vector256<float> c01 = Vector256<float>.Zero;
         Vector256<float> c10 = Vector256<float>.Zero; Vector256<float> c11 = Vector256<float>.Zero;
@@ -214,93 +244,113 @@ internal static unsafe class GemmMicroKernel
             b += 16;
         }
 
-        if (accumulate)
+        if (bias != null)
         {
-            Store2Add(c + (0 * ldc), c00, c01);
-            Store2Add(c + (1 * ldc), c10, c11);
-            Store2Add(c + (2 * ldc), c20, c21);
-            Store2Add(c + (3 * ldc), c30, c31);
-            Store2Add(c + (4 * ldc), c40, c41);
-            Store2Add(c + (5 * ldc), c50, c51);
+            Vector256<float> t0 = Vector256.Create(bias[0]);
+            c00 += t0;
+            c01 += t0;
+            Vector256<float> t1 = Vector256.Create(bias[1]);
+            c10 += t1;
+            c11 += t1;
+            Vector256<float> t2 = Vector256.Create(bias[2]);
+            c20 += t2;
+            c21 += t2;
+            Vector256<float> t3 = Vector256.Create(bias[3]);
+            c30 += t3;
+            c31 += t3;
+            Vector256<float> t4 = Vector256.Create(bias[4]);
+            c40 += t4;
+            c41 += t4;
+            Vector256<float> t5 = Vector256.Create(bias[5]);
+            c50 += t5;
+            c51 += t5;
         }
-        else
-        {
-            Store2(c + (0 * ldc), c00, c01);
-            Store2(c + (1 * ldc), c10, c11);
-            Store2(c + (2 * ldc), c20, c21);
-            Store2(c + (3 * ldc), c30, c31);
-            Store2(c + (4 * ldc), c40, c41);
-            Store2(c + (5 * ldc), c50, c51);
-        }
+
+        Store2(c + (0 * ldc), c00, c01, accumulate, relu);
+        Store2(c + (1 * ldc), c10, c11, accumulate, relu);
+        Store2(c + (2 * ldc), c20, c21, accumulate, relu);
+        Store2(c + (3 * ldc), c30, c31, accumulate, relu);
+        Store2(c + (4 * ldc), c40, c41, accumulate, relu);
+        Store2(c + (5 * ldc), c50, c51, accumulate, relu);
     }
 
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel4x4(int kc, float* a, float* b, float* c, nint ldc, bool accumulate)
+    private static void Kernel4x4(int kc, float* a, float* b, float* c, nint ldc, bool accumulate, float* bias, bool relu)
     {
-        float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-        float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        float* acc = stackalloc float[16];
+        new Span<float>(acc, 16).Clear();
         for (int p = 0; p < kc; p++)
         {
-            float b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
-            float a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
-            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+            for (int i = 0; i < 4; i++)
+            {
+                float ai = a[i];
+                acc[(4 * i) + 0] += ai * b[0];
+                acc[(4 * i) + 1] += ai * b[1];
+                acc[(4 * i) + 2] += ai * b[2];
+                acc[(4 * i) + 3] += ai * b[3];
+            }
+
             a += 4;
             b += 4;
         }
 
-        StoreRow(c, c00, c01, c02, c03, accumulate);
-        StoreRow(c + ldc, c10, c11, c12, c13, accumulate);
-        StoreRow(c + (2 * ldc), c20, c21, c22, c23, accumulate);
-        StoreRow(c + (3 * ldc), c30, c31, c32, c33, accumulate);
+        for (int i = 0; i < 4; i++)
+        {
+            float* row = c + (i * ldc);
+            for (int j = 0; j < 4; j++)
+            {
+                float v = acc[(4 * i) + j];
+                if (bias != null)
+                {
+                    v += bias[i];
+                }
+
+                if (accumulate)
+                {
+                    v = row[j] + v;
+                }
+
+                row[j] = relu ? MathF.Max(v, 0f) : v;
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store2(float* c, Vector512<float> v0, Vector512<float> v1)
+    private static void Store2(float* c, Vector512<float> v0, Vector512<float> v1, bool accumulate, bool relu)
     {
+        if (accumulate)
+        {
+            v0 = Vector512.Load(c) + v0;
+            v1 = Vector512.Load(c + 16) + v1;
+        }
+
+        if (relu)
+        {
+            v0 = Vector512.Max(v0, Vector512<float>.Zero);
+            v1 = Vector512.Max(v1, Vector512<float>.Zero);
+        }
+
         Vector512.Store(v0, c);
         Vector512.Store(v1, c + 16);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store2Add(float* c, Vector512<float> v0, Vector512<float> v1)
-    {
-        Vector512.Store(Vector512.Load(c) + v0, c);
-        Vector512.Store(Vector512.Load(c + 16) + v1, c + 16);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store2(float* c, Vector256<float> v0, Vector256<float> v1)
-    {
-        Vector256.Store(v0, c);
-        Vector256.Store(v1, c + 8);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store2Add(float* c, Vector256<float> v0, Vector256<float> v1)
-    {
-        Vector256.Store(Vector256.Load(c) + v0, c);
-        Vector256.Store(Vector256.Load(c + 8) + v1, c + 8);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(float* c, float v0, float v1, float v2, float v3, bool accumulate)
+    private static void Store2(float* c, Vector256<float> v0, Vector256<float> v1, bool accumulate, bool relu)
     {
         if (accumulate)
         {
-            c[0] += v0;
-            c[1] += v1;
-            c[2] += v2;
-            c[3] += v3;
+            v0 = Vector256.Load(c) + v0;
+            v1 = Vector256.Load(c + 8) + v1;
         }
-        else
+
+        if (relu)
         {
-            c[0] = v0;
-            c[1] = v1;
-            c[2] = v2;
-            c[3] = v3;
+            v0 = Vector256.Max(v0, Vector256<float>.Zero);
+            v1 = Vector256.Max(v1, Vector256<float>.Zero);
         }
+
+        Vector256.Store(v0, c);
+        Vector256.Store(v1, c + 8);
     }
 }
