@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace SeqLens.Kernels;
 
@@ -159,6 +160,50 @@ internal readonly unsafe struct ConvRowsA(float* src, int channels, int c0, int 
             float* d = dst + ((nint)s * kc);
             int b = p0 / cols;
             int t = p0 % cols;
+            if (rows == mr && mr is 14 or 6 && Avx.IsSupported)
+            {
+                // Runs of t within one batch item: 8×8 transposes (rows 8..13 first: their 8-wide stores spill
+                // two floats into the next k step, which the rows 0..7 store of that step then overwrites).
+                for (int p = 0; p < kc;)
+                {
+                    int run = Math.Min(kc - p, cols - t);
+                    float* col = src + ((((nint)b * channels) + c0 + i0 + s) * cols) + t;
+                    int q = 0;
+                    for (; q + 8 <= run; q += 8)
+                    {
+                        float* dq = d + ((nint)(p + q) * mr);
+                        if (mr == 14)
+                        {
+                            PackMath.Transpose8x8(col + (8 * (nint)cols) + q, cols, 6, dq + 8, mr);
+                            PackMath.Transpose8x8(col + q, cols, 8, dq, mr);
+                        }
+                        else
+                        {
+                            PackMath.Transpose8x8(col + q, cols, 6, dq, mr);
+                        }
+                    }
+
+                    for (; q < run; q++)
+                    {
+                        float* dq = d + ((nint)(p + q) * mr);
+                        for (int i = 0; i < mr; i++)
+                        {
+                            dq[i] = col[((nint)i * cols) + q];
+                        }
+                    }
+
+                    p += run;
+                    t += run;
+                    if (t == cols)
+                    {
+                        t = 0;
+                        b++;
+                    }
+                }
+
+                continue;
+            }
+
             for (int p = 0; p < kc; p++, d += mr)
             {
                 float* col = src + ((((nint)b * channels) + c0 + i0 + s) * cols) + t;
@@ -209,6 +254,12 @@ internal readonly unsafe struct ConvColumnsTransposedB(
 
             int b = p0 / outLength;
             int t = p0 % outLength;
+            if (stride == 1 && cols == nr && nr % 8 == 0 && Avx.IsSupported)
+            {
+                PackTransposed(d, kc, nr, b, t, cOff, kOff, batchStride);
+                continue;
+            }
+
             for (int p = 0; p < kc; p++, d += nr)
             {
                 float* xb = x + (b * batchStride);
@@ -229,6 +280,71 @@ internal readonly unsafe struct ConvColumnsTransposedB(
                     t = 0;
                     b++;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Unit stride: 8 consecutive t of 8 columns are 8 contiguous runs of x, so pack them with 8×8 transposes
+    /// wherever all 64 taps are inside the row; scalar elsewhere (borders, batch ends, the last &lt;8 steps).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PackTransposed(float* d, int kc, int nr, int b, int t, nint* cOff, int* kOff, nint batchStride)
+    {
+        nint* offsets = stackalloc nint[8];
+        for (int p = 0; p < kc;)
+        {
+            int run = Math.Min(kc - p, outLength - t);
+            float* xb = x + (b * batchStride);
+            int q = 0;
+            for (; q + 8 <= run; q += 8)
+            {
+                int tt = t + q;
+                float* dq = d + ((nint)(p + q) * nr);
+                for (int g = 0; g < nr; g += 8)
+                {
+                    bool inside = true;
+                    for (int r = 0; r < 8; r++)
+                    {
+                        int pos = tt + kOff[g + r];
+                        inside &= pos >= 0 && pos + 8 <= length;
+                        offsets[r] = cOff[g + r] + pos;
+                    }
+
+                    if (inside)
+                    {
+                        PackMath.Transpose8x8(xb, offsets, dq + g, nr);
+                        continue;
+                    }
+
+                    for (int qq = 0; qq < 8; qq++)
+                    {
+                        for (int r = 0; r < 8; r++)
+                        {
+                            int pos = tt + qq + kOff[g + r];
+                            dq[((nint)qq * nr) + g + r] = (uint)pos < (uint)length ? xb[cOff[g + r] + pos] : 0f;
+                        }
+                    }
+                }
+            }
+
+            for (; q < run; q++)
+            {
+                float* dq = d + ((nint)(p + q) * nr);
+                int tt = t + q;
+                for (int jj = 0; jj < nr; jj++)
+                {
+                    int pos = tt + kOff[jj];
+                    dq[jj] = (uint)pos < (uint)length ? xb[cOff[jj] + pos] : 0f;
+                }
+            }
+
+            p += run;
+            t += run;
+            if (t == outLength)
+            {
+                t = 0;
+                b++;
             }
         }
     }

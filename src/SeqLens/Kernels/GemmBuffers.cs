@@ -20,6 +20,8 @@ internal sealed unsafe class GemmBuffers
     /// <summary>Largest register tile (rows × columns) of any path.</summary>
     public const int MaxTile = 14 * 32;
 
+    private const int Slack = 16;
+
     [ThreadStatic]
     private static GemmBuffers? _current;
 
@@ -30,12 +32,13 @@ internal sealed unsafe class GemmBuffers
     {
         int aLength = Mc * Kc;
         int bLength = Nc * Kc;
-        _storage = GC.AllocateUninitializedArray<float>(aLength + bLength + MaxTile + 32, pinned: true);
+        // NOTE: Slack after each buffer: 8-wide transposing packs may spill up to 7 floats past a sliver's end.
+        _storage = GC.AllocateUninitializedArray<float>(aLength + bLength + MaxTile + (3 * Slack) + 16, pinned: true);
         float* start = (float*)Marshal.UnsafeAddrOfPinnedArrayElement(_storage, 0);
         float* aligned = (float*)(((nint)start + 63) & ~(nint)63);
         PackA = aligned;
-        PackB = aligned + aLength;
-        Tile = aligned + aLength + bLength;
+        PackB = aligned + aLength + Slack;
+        Tile = PackB + bLength + Slack;
     }
 
     /// <summary>Packed A block, <see cref="Mc"/> × <see cref="Kc"/>.</summary>
@@ -55,7 +58,7 @@ internal sealed unsafe class GemmBuffers
     {
         get
         {
-            _panelStorage ??= GC.AllocateUninitializedArray<float>((Mc * Nc) + 16, pinned: true);
+            _panelStorage ??= GC.AllocateUninitializedArray<float>((Mc * Nc) + 16 + Slack, pinned: true);
             float* start = (float*)Marshal.UnsafeAddrOfPinnedArrayElement(_panelStorage, 0);
             return (float*)(((nint)start + 63) & ~(nint)63);
         }
