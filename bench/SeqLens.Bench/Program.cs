@@ -62,23 +62,38 @@ internal static class Program
         }
 
         Console.WriteLine();
-        Console.WriteLine(FormattableString.Invariant($"{"case",-24} {"op",-12} {"thr",3} {"ms",10} {"GFLOP/s",8} {"torch ms",10} {"torch GF",8} {"ratio",6}"));
+        bool oneDnn = suite == "gemm";
+        Console.WriteLine(FormattableString.Invariant($"{"case",-24} {"op",-12} {"thr",3} {"ms",9} {"GFLOP/s",8} {"torch ms",9} {"torch GF",8} {"ratio",6}") + (oneDnn ? FormattableString.Invariant($" {"oneDNN ms",9} {"oneDNN GF",9} {"ratio",6}") : ""));
         foreach (var r in rows)
         {
-            string torchMs = "-", torchGf = "-", ratio = "-";
-            if (reference is not null && reference.TryGetValue((r.Case, r.Op, r.Threads), out double t))
+            string gf = r.Flops > 0 ? (r.Flops / r.Milliseconds / 1e6).ToString("F1", CultureInfo.InvariantCulture) : "-";
+            string line = FormattableString.Invariant($"{r.Case,-24} {r.Op,-12} {r.Threads,3} {r.Milliseconds,9:F2} {gf,8} ") + Compare(reference, r, r.Op, 9, 8);
+            if (oneDnn)
             {
-                torchMs = t.ToString("F2", CultureInfo.InvariantCulture);
-                torchGf = r.Flops > 0 ? (r.Flops / t / 1e6).ToString("F1", CultureInfo.InvariantCulture) : "-";
-                ratio = (t / r.Milliseconds).ToString("F2", CultureInfo.InvariantCulture);
+                line += " " + Compare(reference, r, r.Op + ".onednn", 9, 9);
             }
 
-            string gf = r.Flops > 0 ? (r.Flops / r.Milliseconds / 1e6).ToString("F1", CultureInfo.InvariantCulture) : "-";
-            Console.WriteLine(FormattableString.Invariant($"{r.Case,-24} {r.Op,-12} {r.Threads,3} {r.Milliseconds,10:F2} {gf,8} {torchMs,10} {torchGf,8} {ratio,6}"));
+            Console.WriteLine(line);
         }
 
         Console.WriteLine();
         Console.WriteLine("ratio = PyTorch median / SeqLens median (above 1: SeqLens is faster).");
+        if (oneDnn)
+        {
+            Console.WriteLine("torch = torch.mm (Debian's build: netlib reference BLAS, a single run); oneDNN = the same product as a 1x1 conv1d over 16 column blocks.");
+        }
+
         return 0;
+    }
+
+    private static string Compare(Dictionary<(string, string, int), double>? reference, BenchRow r, string op, int msWidth, int gfWidth)
+    {
+        if (reference is null || !reference.TryGetValue((r.Case, op, r.Threads), out double t))
+        {
+            return FormattableString.Invariant($"{"-",9} {"-",8} {"-",6}").PadRight(msWidth + gfWidth + 8);
+        }
+
+        string gf = r.Flops > 0 ? (r.Flops / t / 1e6).ToString("F1", CultureInfo.InvariantCulture) : "-";
+        return string.Create(CultureInfo.InvariantCulture, $"{t.ToString("F2", CultureInfo.InvariantCulture).PadLeft(msWidth)} {gf.PadLeft(gfWidth)} {(t / r.Milliseconds).ToString("F2", CultureInfo.InvariantCulture),6}");
     }
 }

@@ -67,6 +67,10 @@ internal static class TorchReference
                 {
                     version = f[1];
                 }
+                else
+                {
+                    Console.WriteLine(line);
+                }
             }
 
             process.WaitForExit();

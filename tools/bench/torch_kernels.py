@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """PyTorch reference timings for the SeqLens kernel benchmarks (same shapes, same table format).
 
+Note: Debian's python3-torch 1.13 is built with BLAS_INFO=generic (netlib reference BLAS), so torch.mm is slow
+here; convolutions run on oneDNN (MKL-DNN). The gemm suite therefore also reports "mm.onednn": the same product
+as a 1x1 conv1d over 16 column blocks. The script does not switch the system BLAS (that would change other tools' numerics).
+
 Re-run:  /usr/bin/python3 tools/bench/torch_kernels.py gemm|conv|pool [--threads 1,2] [--repeats N] [--filter text]
 Normally started by `dotnet run -c Release --project bench/SeqLens.Bench -- <suite>`, which parses the
 RESULT lines (tab-separated: RESULT, case, op, threads, median ms). Needs Debian's python3-torch (1.13);
@@ -81,6 +85,7 @@ def report(case, op, threads, ms):
 
 
 def run_gemm(torch, threads, repeats, flt):
+    import torch.nn.functional as F
     g = torch.Generator().manual_seed(1)
     for name, m, n, k in gemm_cases():
         if flt and flt not in name:
@@ -88,9 +93,18 @@ def run_gemm(torch, threads, repeats, flt):
         a = torch.rand(m, k, generator=g) * 2 - 1
         b = torch.rand(k, n, generator=g) * 2 - 1
         out = torch.empty(m, n)
+        # Debian's torch 1.13 links torch.mm to the reference (netlib) BLAS, so also time the same products as a
+        # 1x1 conv1d, which runs on oneDNN when the batch is >= 16 (else torch picks its BLAS 1x1 path):
+        # B (k, n) split into 16 column blocks -> input (16, k, n/16), weight (m, k, 1) -> (16, m, n/16).
+        x1 = b.view(k, 16, n // 16).permute(1, 0, 2).contiguous()
+        w1 = a.unsqueeze(2)
         for t in threads:
             torch.set_num_threads(t)
-            report(name, "mm", t, median_ms(lambda: torch.mm(a, b, out=out), repeats))
+            with torch.no_grad():
+                # NOTE: netlib mm runs at ~2 GFLOP/s: one untimed-warm-up-free run is representative and keeps
+                # the suite within minutes.
+                report(name, "mm", t, median_ms(lambda: torch.mm(a, b, out=out), 1, warmups=0))
+                report(name, "mm.onednn", t, median_ms(lambda: F.conv1d(x1, w1), repeats))
 
 
 def run_conv(torch, threads, repeats, flt):
@@ -136,7 +150,9 @@ def run_pool(torch, threads, repeats, flt):
             with torch.no_grad():
                 report(name, "max-forward", t, median_ms(lambda: F.max_pool1d(x, kernel, return_indices=True), repeats))
                 report(name, "max-backward", t, median_ms(
-                    lambda: torch.zeros(BATCH, channels, length).view(BATCH, channels, -1).scatter_add_(2, idx, dy), repeats))
+                    lambda: torch.ops.aten.max_pool2d_with_indices_backward(
+                        dy.unsqueeze(2), x.unsqueeze(2), [1, kernel], [1, kernel], [0, 0], [1, 1], False,
+                        idx.unsqueeze(2)), repeats))
                 report(name, "avg-forward", t, median_ms(lambda: F.avg_pool1d(x, kernel), repeats))
 
 

@@ -43,8 +43,15 @@ internal static unsafe class KernelParallel
             Done.Reset();
             Volatile.Write(ref _pending, helpers);
             Start.Release(helpers);
-            body(state);
-            Done.Wait();
+            try
+            {
+                body(state);
+            }
+            finally
+            {
+                // The state lives on this thread's stack: never return before every helper is done with it.
+                Done.Wait();
+            }
         }
         finally
         {
