@@ -5,7 +5,8 @@ namespace SeqLens.Bench;
 /// <summary>Times an action: warm-up runs (JIT, page faults), then the median of timed repeats.</summary>
 internal static class Measure
 {
-    public static double MedianMilliseconds(Action action, int repeats, int warmups = 2)
+    /// <summary>Median and fastest of <paramref name="repeats"/> timed runs, in milliseconds.</summary>
+    public static (double Median, double Best) Milliseconds(Action action, int repeats, int warmups = 2)
     {
         for (int i = 0; i < warmups; i++)
         {
@@ -21,6 +22,7 @@ internal static class Measure
         }
 
         Array.Sort(times);
-        return repeats % 2 == 1 ? times[repeats / 2] : 0.5 * (times[(repeats / 2) - 1] + times[repeats / 2]);
+        double median = repeats % 2 == 1 ? times[repeats / 2] : 0.5 * (times[(repeats / 2) - 1] + times[repeats / 2]);
+        return (median, times[0]);
     }
 }

@@ -63,11 +63,12 @@ internal static class Program
 
         Console.WriteLine();
         bool oneDnn = suite == "gemm";
-        Console.WriteLine(FormattableString.Invariant($"{"case",-24} {"op",-12} {"thr",3} {"ms",9} {"GFLOP/s",8} {"torch ms",9} {"torch GF",8} {"ratio",6}") + (oneDnn ? FormattableString.Invariant($" {"oneDNN ms",9} {"oneDNN GF",9} {"ratio",6}") : ""));
+        Console.WriteLine(FormattableString.Invariant($"{"case",-24} {"op",-12} {"thr",3} {"ms",9} {"GFLOP/s",8} {"best GF",8} {"torch ms",9} {"torch GF",8} {"ratio",6}") + (oneDnn ? FormattableString.Invariant($" {"oneDNN ms",9} {"oneDNN GF",9} {"ratio",6}") : ""));
         foreach (var r in rows)
         {
             string gf = r.Flops > 0 ? (r.Flops / r.Milliseconds / 1e6).ToString("F1", CultureInfo.InvariantCulture) : "-";
-            string line = FormattableString.Invariant($"{r.Case,-24} {r.Op,-12} {r.Threads,3} {r.Milliseconds,9:F2} {gf,8} ") + Compare(reference, r, r.Op, 9, 8);
+            string bestGf = r.Flops > 0 ? (r.Flops / r.BestMilliseconds / 1e6).ToString("F1", CultureInfo.InvariantCulture) : "-";
+            string line = FormattableString.Invariant($"{r.Case,-24} {r.Op,-12} {r.Threads,3} {r.Milliseconds,9:F2} {gf,8} {bestGf,8} ") + Compare(reference, r, r.Op, 9, 8);
             if (oneDnn)
             {
                 line += " " + Compare(reference, r, r.Op + ".onednn", 9, 9);
@@ -77,6 +78,7 @@ internal static class Program
         }
 
         Console.WriteLine();
+        Console.WriteLine("ms and GFLOP/s: medians; best GF: the fastest run (a hint of the unloaded speed when other processes compete).");
         Console.WriteLine("ratio = PyTorch median / SeqLens median (above 1: SeqLens is faster).");
         if (oneDnn)
         {

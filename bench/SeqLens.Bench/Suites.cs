@@ -3,7 +3,7 @@ using SeqLens.Kernels;
 namespace SeqLens.Bench;
 
 /// <summary>One measured row.</summary>
-internal sealed record BenchRow(string Case, string Op, int Threads, double Milliseconds, double Flops);
+internal sealed record BenchRow(string Case, string Op, int Threads, double Milliseconds, double BestMilliseconds, double Flops);
 
 /// <summary>The benchmark suites over <see cref="BenchCases"/>.</summary>
 internal static class Suites
@@ -19,8 +19,8 @@ internal static class Suites
             foreach (int t in threads)
             {
                 KernelThreads.MaxDegree = t;
-                double ms = Measure.MedianMilliseconds(() => SeqLens.Kernels.Gemm.Multiply(false, false, c.M, c.N, c.K, a, c.K, b, c.N, result, c.N), repeats);
-                rows.Add(Report(new BenchRow(c.Name, "mm", t, ms, c.Flops)));
+                var (ms, best) = Measure.Milliseconds(() => SeqLens.Kernels.Gemm.Multiply(false, false, c.M, c.N, c.K, a, c.K, b, c.N, result, c.N), repeats);
+                rows.Add(Report(new BenchRow(c.Name, "mm", t, ms, best, c.Flops)));
             }
         }
 
@@ -44,9 +44,9 @@ internal static class Suites
             foreach (int t in threads)
             {
                 KernelThreads.MaxDegree = t;
-                rows.Add(Report(new BenchRow(c.Name, "forward", t, Measure.MedianMilliseconds(() => Conv1d.Forward(g, x, w, bias, y), repeats), c.Flops)));
-                rows.Add(Report(new BenchRow(c.Name, "input-grad", t, Measure.MedianMilliseconds(() => Conv1d.BackwardInput(g, dy, w, dx), repeats), c.Flops)));
-                rows.Add(Report(new BenchRow(c.Name, "weight-grad", t, Measure.MedianMilliseconds(() => Conv1d.BackwardWeight(g, x, dy, dw, db), repeats), c.Flops)));
+                rows.Add(Report(Row(c.Name, "forward", t, Measure.Milliseconds(() => Conv1d.Forward(g, x, w, bias, y), repeats), c.Flops)));
+                rows.Add(Report(Row(c.Name, "input-grad", t, Measure.Milliseconds(() => Conv1d.BackwardInput(g, dy, w, dx), repeats), c.Flops)));
+                rows.Add(Report(Row(c.Name, "weight-grad", t, Measure.Milliseconds(() => Conv1d.BackwardWeight(g, x, dy, dw, db), repeats), c.Flops)));
             }
         }
 
@@ -74,18 +74,21 @@ internal static class Suites
             foreach (int t in threads)
             {
                 KernelThreads.MaxDegree = t;
-                rows.Add(Report(new BenchRow(c.Name, "max-forward", t, Measure.MedianMilliseconds(() => Pool1d.MaxForward(c.Rows, c.Length, c.Kernel, c.Kernel, 0, outLength, x, y, argmax), repeats), 0)));
-                rows.Add(Report(new BenchRow(c.Name, "max-backward", t, Measure.MedianMilliseconds(() => Pool1d.MaxBackward(c.Rows, c.Length, outLength, y, argmax, dx), repeats), 0)));
-                rows.Add(Report(new BenchRow(c.Name, "avg-forward", t, Measure.MedianMilliseconds(() => Pool1d.AvgForward(c.Rows, c.Length, c.Kernel, c.Kernel, 0, outLength, true, x, y), repeats), 0)));
+                rows.Add(Report(Row(c.Name, "max-forward", t, Measure.Milliseconds(() => Pool1d.MaxForward(c.Rows, c.Length, c.Kernel, c.Kernel, 0, outLength, x, y, argmax), repeats), 0)));
+                rows.Add(Report(Row(c.Name, "max-backward", t, Measure.Milliseconds(() => Pool1d.MaxBackward(c.Rows, c.Length, outLength, y, argmax, dx), repeats), 0)));
+                rows.Add(Report(Row(c.Name, "avg-forward", t, Measure.Milliseconds(() => Pool1d.AvgForward(c.Rows, c.Length, c.Kernel, c.Kernel, 0, outLength, true, x, y), repeats), 0)));
             }
         }
 
         return rows;
     }
 
+    private static BenchRow Row(string name, string op, int threads, (double Median, double Best) time, double flops)
+        => new(name, op, threads, time.Median, time.Best, flops);
+
     private static BenchRow Report(BenchRow row)
     {
-        Console.WriteLine(FormattableString.Invariant($"  {row.Case} {row.Op} threads={row.Threads}: {row.Milliseconds:F2} ms"));
+        Console.WriteLine(FormattableString.Invariant($"  {row.Case} {row.Op} threads={row.Threads}: median {row.Milliseconds:F2} ms, best {row.BestMilliseconds:F2} ms"));
         return row;
     }
 
