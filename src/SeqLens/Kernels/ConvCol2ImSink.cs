@@ -29,8 +29,7 @@ internal readonly unsafe struct ConvCol2ImSink(
                     int hi = Math.Min(outLength, length - off);
                     if (hi > lo)
                     {
-                        var dst = new Span<float>(row + lo + off, hi - lo);
-                        System.Numerics.Tensors.TensorPrimitives.Add(dst, new ReadOnlySpan<float>(src + lo, hi - lo), dst);
+                        PackMath.AddInto(row + lo + off, src + lo, hi - lo);
                     }
                 }
                 else

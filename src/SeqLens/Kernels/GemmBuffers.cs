@@ -50,15 +50,18 @@ internal sealed unsafe class GemmBuffers
     /// <summary>Scratch for one register tile whose C columns are not contiguous.</summary>
     public float* Tile { get; }
 
+    /// <summary>Row stride of <see cref="Panel"/>: Nc plus one cache line, so tile rows do not all map to one L1 set.</summary>
+    public const int PanelStride = Nc + 16;
+
     /// <summary>
-    /// A whole C panel, <see cref="Mc"/> × <see cref="Nc"/> (row stride <see cref="Nc"/>), for GEMMs that keep C
+    /// A whole C panel, <see cref="Mc"/> × <see cref="Nc"/> (row stride <see cref="PanelStride"/>), for GEMMs that keep C
     /// until the last k block (<see cref="GemmDriver.RunPanels"/>). Allocated on first use.
     /// </summary>
     public float* Panel
     {
         get
         {
-            _panelStorage ??= GC.AllocateUninitializedArray<float>((Mc * Nc) + 16 + Slack, pinned: true);
+            _panelStorage ??= GC.AllocateUninitializedArray<float>((Mc * PanelStride) + 16 + Slack, pinned: true);
             float* start = (float*)Marshal.UnsafeAddrOfPinnedArrayElement(_panelStorage, 0);
             return (float*)(((nint)start + 63) & ~(nint)63);
         }

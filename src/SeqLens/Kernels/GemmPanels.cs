@@ -61,7 +61,7 @@ internal static unsafe partial class GemmDriver
         float* packA = buffers.PackA;
         float* packB = buffers.PackB;
         float* panel = buffers.Panel;
-        const int ld = GemmBuffers.Nc;
+        const int ld = GemmBuffers.PanelStride;
         var path = job.Path;
         int mr = GemmMicroKernel.Mr(path);
         int nr = GemmMicroKernel.Nr(path);
@@ -89,7 +89,7 @@ internal static unsafe partial class GemmDriver
                     float* bp = packB + ((nint)jr * kc);
                     for (int ir = 0; ir < m; ir += mr)
                     {
-                        // Tiles past m or nc land in the panel's slack (rows < Mc, columns < Nc) and are ignored.
+                        // Tiles past m or nc land in the panel's slack (rows < Mc, columns < Nc ≤ stride) and are ignored.
                         GemmMicroKernel.Run(path, kc, packA + ((nint)ir * kc), bp, panel + ((nint)ir * ld) + jr, ld, accumulate: pc > 0);
                     }
                 }

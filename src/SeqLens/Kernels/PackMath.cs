@@ -31,6 +31,25 @@ internal static unsafe class PackMath
         }
     }
 
+    /// <summary>Adds <paramref name="count"/> floats of <paramref name="src"/> into <paramref name="dst"/>, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddInto(float* dst, float* src, int count)
+    {
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j + 8 <= count; j += 8)
+            {
+                Vector256.Store(Vector256.Load(dst + j) + Vector256.Load(src + j), dst + j);
+            }
+        }
+
+        for (; j < count; j++)
+        {
+            dst[j] += src[j];
+        }
+    }
+
     /// <summary>
     /// Transposes an 8×8 block: row r (<paramref name="rows"/> ≤ 8 rows at <c>src + r·srcStride</c>, 8 floats each;
     /// missing rows read as 0) becomes column r of 8 rows at <c>dst + q·dstStride</c>. Always stores 8 floats per
