@@ -20,6 +20,7 @@ internal readonly unsafe struct ConvColumnsB(
     {
         nint* colBase = stackalloc nint[GemmBuffers.MaxTile];
         int* colNum = stackalloc int[GemmBuffers.MaxTile];
+        int* segment = stackalloc int[3 * GemmBuffers.MaxTile];
         for (int s = 0; s < nc; s += nr)
         {
             int cols = Math.Min(nr, nc - s);
@@ -29,34 +30,9 @@ internal readonly unsafe struct ConvColumnsB(
             int t = j % outCols;
             int c = p0 / kernel;
             int kk = p0 % kernel;
-            if (mul == 1 && div == 1 && cols == nr && t + nr <= outCols)
+            if (mul == 1 && div == 1)
             {
-                // All columns in one batch row, unit stride: each k row is a contiguous run of src.
-                float* batchBase = src + ((((nint)b * channels) + c0) * srcLength);
-                for (int p = 0; p < kc; p++, d += nr)
-                {
-                    int pos0 = t + (kk * kStep) + offset;
-                    float* row = batchBase + ((nint)c * srcLength);
-                    if (pos0 >= 0 && pos0 + nr <= srcLength)
-                    {
-                        PackMath.CopyRow(row + pos0, d, nr, nr);
-                    }
-                    else
-                    {
-                        for (int jj = 0; jj < nr; jj++)
-                        {
-                            int pos = pos0 + jj;
-                            d[jj] = (uint)pos < (uint)srcLength ? row[pos] : 0f;
-                        }
-                    }
-
-                    if (++kk == kernel)
-                    {
-                        kk = 0;
-                        c++;
-                    }
-                }
-
+                PackUnitStride(d, kc, nr, cols, b, t, c, kk, segment);
                 continue;
             }
 
@@ -99,6 +75,63 @@ internal readonly unsafe struct ConvColumnsB(
                     kk = 0;
                     c++;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Unit stride, no divisor: the sliver's columns fall into segments of one batch item each (one segment unless
+    /// it straddles a batch boundary), and every k row of a segment is a contiguous run of src, copied with
+    /// vectors and zero-filled where it leaves the row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PackUnitStride(float* d, int kc, int nr, int cols, int b, int t, int c, int kk, int* segment)
+    {
+        // segment[3s] = first column in the sliver, [3s+1] = length, [3s+2] = batch item; t of the first column is
+        // t for the first segment and 0 for the others.
+        int segments = 0;
+        int firstT = t;
+        for (int jj = 0; jj < cols;)
+        {
+            int len = Math.Min(cols - jj, outCols - t);
+            segment[3 * segments] = jj;
+            segment[(3 * segments) + 1] = len;
+            segment[(3 * segments) + 2] = b;
+            segments++;
+            jj += len;
+            t = 0;
+            b++;
+        }
+
+        for (int p = 0; p < kc; p++, d += nr)
+        {
+            int kOff = (kk * kStep) + offset;
+            for (int sg = 0; sg < segments; sg++)
+            {
+                int jStart = segment[3 * sg];
+                int len = segment[(3 * sg) + 1];
+                float* row = src + ((((nint)segment[(3 * sg) + 2] * channels) + c0 + c) * srcLength);
+                int pos0 = (sg == 0 ? firstT : 0) + kOff;
+                int lo = Math.Clamp(-pos0, 0, len);
+                int hi = Math.Clamp(srcLength - pos0, lo, len);
+                float* dd = d + jStart;
+                for (int x = 0; x < lo; x++)
+                {
+                    dd[x] = 0f;
+                }
+
+                PackMath.CopyRow(row + pos0 + lo, dd + lo, hi - lo, len - lo);
+            }
+
+            for (int jj = cols; jj < nr; jj++)
+            {
+                d[jj] = 0f;
+            }
+
+            if (++kk == kernel)
+            {
+                kk = 0;
+                c++;
             }
         }
     }
