@@ -9,8 +9,9 @@ namespace SeqLens.Kernels;
 /// output <c>(rows, outLength)</c> with <c>outLength = floor((length + padLeft + padRight - kernel) / stride) + 1</c>.
 /// </summary>
 /// <remarks>
-/// Windows that lie fully inside a row run 8 outputs at a time (AVX2 gathers of tap kk for 8 windows); the
-/// few border windows run the scalar loop. Both compare taps in the same order, so results and argmax are
+/// Windows that lie fully inside a row run 16 at a time when stride = kernel ∈ {2, 3, 4} (the common case: 16
+/// adjacent windows are 16·kernel contiguous floats, split into taps with AVX-512 two-source permutes), else 8 at a
+/// time with AVX2 gathers of tap kk; the few border windows run the scalar loop. Both compare taps in the same order, so results and argmax are
 /// identical either way: the first maximum wins a tie, and a NaN tap always wins (NaN propagates, as in PyTorch).
 /// </remarks>
 public static class Pool1d
@@ -30,6 +31,7 @@ public static class Pool1d
         }
 
         var (lo, hi) = Interior(length, kernel, stride, padLeft, outLength);
+        bool deinterleave = Windows16.Supported(kernel, stride);
         fixed (float* px = input)
         fixed (float* py = output)
         fixed (int* pi = argmax)
@@ -45,6 +47,29 @@ public static class Pool1d
                 }
 
                 int tv = lo;
+                if (deinterleave)
+                {
+                    var lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) * kernel;
+                    for (; tv + 16 <= hi; tv += 16)
+                    {
+                        int first = (tv * kernel) - padLeft;
+                        var block = new Windows16(x + first, kernel);
+                        var start = lanes + Vector512.Create(first);
+                        var best = block.Tap(0);
+                        var bestAt = start;
+                        for (int kk = 1; kk < kernel; kk++)
+                        {
+                            var v = block.Tap(kk);
+                            var take = Vector512.GreaterThan(v, best) | ~Vector512.Equals(v, v);
+                            best = Vector512.ConditionalSelect(take, v, best);
+                            bestAt = Vector512.ConditionalSelect(take.AsInt32(), start + Vector512.Create(kk), bestAt);
+                        }
+
+                        Vector512.Store(best, y + tv);
+                        Vector512.Store(bestAt, idx + tv);
+                    }
+                }
+
                 if (Avx2.IsSupported)
                 {
                     var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * stride;
@@ -115,6 +140,7 @@ public static class Pool1d
     {
         Check(nameof(AvgForward), rows, length, kernel, stride, padLeft, outLength, input.Length, output.Length);
         var (lo, hi) = Interior(length, kernel, stride, padLeft, outLength);
+        bool deinterleave = Windows16.Supported(kernel, stride);
         fixed (float* px = input)
         fixed (float* py = output)
         {
@@ -128,6 +154,22 @@ public static class Pool1d
                 }
 
                 int tv = lo;
+                if (deinterleave)
+                {
+                    var divisor16 = Vector512.Create((float)kernel);
+                    for (; tv + 16 <= hi; tv += 16)
+                    {
+                        var block = new Windows16(x + ((tv * kernel) - padLeft), kernel);
+                        var sum = Vector512<float>.Zero;
+                        for (int kk = 0; kk < kernel; kk++)
+                        {
+                            sum += block.Tap(kk);
+                        }
+
+                        Vector512.Store(sum / divisor16, y + tv);
+                    }
+                }
+
                 if (Avx2.IsSupported)
                 {
                     var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * stride;
