@@ -1,5 +1,4 @@
 using SeqLens.Kernels;
-using SeqLens.Tests.Support;
 
 namespace SeqLens.Tests.Kernels;
 

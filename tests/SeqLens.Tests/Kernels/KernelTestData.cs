@@ -1,6 +1,6 @@
 using SeqLens.Kernels;
 
-namespace SeqLens.Tests.Support;
+namespace SeqLens.Tests.Kernels;
 
 /// <summary>Seeded random inputs and tolerance checks for kernel tests.</summary>
 public static class KernelTestData
