@@ -132,6 +132,42 @@ public class GemmTests
         Assert.True(c1.AsSpan().SequenceEqual(c2), "1-thread and 2-thread GEMM results differ.");
     }
 
+    [Fact]
+    public void Multiply_ConcurrentCallersSharingTheWorkers_AllGetTheOneThreadResult()
+    {
+        const int m = 160, n = 300, k = 200;
+        var a = KernelTestData.Uniform(m * k, 21);
+        var b = KernelTestData.Uniform(k * n, 22);
+        var expected = new float[m * n];
+        KernelTestData.WithThreads(1, () => Gemm.Multiply(false, false, m, n, k, a, k, b, n, expected, n));
+        var results = new float[6][];
+        var threads = new Thread[results.Length];
+        for (int t = 0; t < threads.Length; t++)
+        {
+            int slot = t;
+            threads[t] = new Thread(() =>
+            {
+                var c = new float[m * n];
+                KernelTestData.WithThreads(2, () =>
+                {
+                    for (int rep = 0; rep < 5; rep++)
+                    {
+                        Gemm.Multiply(false, false, m, n, k, a, k, b, n, c, n);
+                    }
+                });
+                results[slot] = c;
+            });
+            threads[t].Start();
+        }
+
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        Assert.All(results, c => Assert.True(c.AsSpan().SequenceEqual(expected), "A concurrent GEMM differs from the 1-thread result."));
+    }
+
     private static void CheckAgainstReference(bool ta, bool tb, int m, int n, int k, int extraLd, float beta, long seed)
     {
         int lda = (ta ? m : k) + extraLd;
