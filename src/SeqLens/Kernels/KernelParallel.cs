@@ -13,7 +13,6 @@ internal static unsafe class KernelParallel
 {
     private static readonly object Gate = new();
     private static readonly SemaphoreSlim Start = new(0);
-    private static readonly ManualResetEventSlim Done = new(false);
     private static readonly List<Thread> Workers = [];
     private static delegate*<void*, void> _body;
     private static void* _state;
@@ -40,7 +39,6 @@ internal static unsafe class KernelParallel
 
             _body = body;
             _state = state;
-            Done.Reset();
             Volatile.Write(ref _pending, helpers);
             Start.Release(helpers);
             try
@@ -50,7 +48,13 @@ internal static unsafe class KernelParallel
             finally
             {
                 // The state lives on this thread's stack: never return before every helper is done with it.
-                Done.Wait();
+                // NOTE: spin then yield/sleep (SpinWait) rather than block on an event: chunks are balanced, so
+                // the wait is short, and SpinWait never allocates (an event lazily allocates its lock).
+                var spin = default(SpinWait);
+                while (Volatile.Read(ref _pending) != 0)
+                {
+                    spin.SpinOnce();
+                }
             }
         }
         finally
@@ -74,10 +78,7 @@ internal static unsafe class KernelParallel
             }
             finally
             {
-                if (Interlocked.Decrement(ref _pending) == 0)
-                {
-                    Done.Set();
-                }
+                Interlocked.Decrement(ref _pending);
             }
         }
     }

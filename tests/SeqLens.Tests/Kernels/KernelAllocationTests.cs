@@ -37,6 +37,9 @@ public class KernelAllocationTests
             Pool1d.MaxForward(g.Batch * g.OutChannels, g.OutLength, 3, 3, 0, g.OutLength / 3, y, pooled, argmax);
         }
 
+        // Warm up on this thread alone first: with workers free, a call may leave all chunks to them, and a later
+        // call that finds the workers busy (another test) runs alone and would then allocate this thread's buffers.
+        KernelTestData.WithThreads(1, RunAll);
         KernelTestData.WithThreads(threads, () =>
         {
             RunAll();
