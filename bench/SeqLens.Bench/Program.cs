@@ -12,9 +12,22 @@ internal static class Program
 {
     public static int Main(string[] args)
     {
+        // Suites with their own option parsing; each is one class with a static Run(args).
+        switch (args.Length > 0 ? args[0] : "")
+        {
+            case "models":
+                return Models.ModelBenchmark.Run(args[1..]);
+            case "onehot":
+                return Sequences.OneHotBenchmark.Run(args[1..]);
+            case "fasta-read":
+                return IO.FastaReadBenchmark.Run(args[1..]);
+        }
+
         if (args.Length == 0 || args[0] is not ("gemm" or "conv" or "pool"))
         {
-            Console.WriteLine("usage: dotnet run -c Release --project bench/SeqLens.Bench -- gemm|conv|pool [--threads 1,2] [--repeats N] [--filter text] [--no-torch]");
+            Console.WriteLine("usage: dotnet run -c Release --project bench/SeqLens.Bench -- gemm|conv|pool|models|onehot|fasta-read [options]");
+            Console.WriteLine("  gemm|conv|pool [--threads 1,2] [--repeats N] [--filter text] [--no-torch]");
+            Console.WriteLine("  models [--threads 1,2] [--repeats N] [--only basset,deepsea] [--no-torch]");
             return args.Length == 0 ? 0 : 1;
         }
 

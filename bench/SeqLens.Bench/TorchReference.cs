@@ -10,10 +10,28 @@ internal static class TorchReference
     public static (Dictionary<(string Case, string Op, int Threads), double>? Results, string Note) Run(
         string suite, IReadOnlyList<int> threads, int repeats, string? filter)
     {
-        string? script = FindScript();
+        var args = new List<string> { suite, "--threads", string.Join(',', threads), "--repeats", repeats.ToString(CultureInfo.InvariantCulture) };
+        if (filter is not null)
+        {
+            args.Add("--filter");
+            args.Add(filter);
+        }
+
+        return RunScript("torch_kernels.py", args);
+    }
+
+    /// <summary>
+    /// Runs <c>tools/bench/<paramref name="scriptName"/></c> with <paramref name="arguments"/>. The script prints
+    /// <c>TORCH\tversion</c> once and <c>RESULT\tcase\top\tthreads\tmedian_ms</c> per measurement; exit code 3 means
+    /// no torch module.
+    /// </summary>
+    public static (Dictionary<(string Case, string Op, int Threads), double>? Results, string Note) RunScript(
+        string scriptName, IEnumerable<string> arguments)
+    {
+        string? script = FindScript(scriptName);
         if (script is null)
         {
-            return (null, "tools/bench/torch_kernels.py not found (run from the repository).");
+            return (null, $"tools/bench/{scriptName} not found (run from the repository).");
         }
 
         string python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
@@ -24,15 +42,9 @@ internal static class TorchReference
             UseShellExecute = false,
         };
         info.ArgumentList.Add(script);
-        info.ArgumentList.Add(suite);
-        info.ArgumentList.Add("--threads");
-        info.ArgumentList.Add(string.Join(',', threads));
-        info.ArgumentList.Add("--repeats");
-        info.ArgumentList.Add(repeats.ToString(CultureInfo.InvariantCulture));
-        if (filter is not null)
+        foreach (string a in arguments)
         {
-            info.ArgumentList.Add("--filter");
-            info.ArgumentList.Add(filter);
+            info.ArgumentList.Add(a);
         }
 
         Process? process;
@@ -85,11 +97,11 @@ internal static class TorchReference
         }
     }
 
-    private static string? FindScript()
+    private static string? FindScript(string scriptName)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            string candidate = Path.Combine(dir.FullName, "tools", "bench", "torch_kernels.py");
+            string candidate = Path.Combine(dir.FullName, "tools", "bench", scriptName);
             if (File.Exists(candidate))
             {
                 return candidate;
