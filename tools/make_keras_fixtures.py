@@ -16,7 +16,8 @@ Outputs go to tests/SeqLens.Tests/Fixtures/Keras/:
   Flatten, softmax), permute_reshape (Keras 2: Permute, channels-first Conv1D, Reshape, GlobalAveragePooling1D),
   keras1_theano_conv2d (Keras 1 full-model .h5 with model_config, backend theano, Convolution2D th, MaxPooling2D,
   Flatten, softmax), keras1_tf_conv1d_bn (Keras 1: Convolution1D (k, 1, in, out) kernel, BatchNormalization with
-  running_std, AveragePooling1D same, Flatten, sigmoid). Each NAME.json (model) + NAME.h5 (weights) +
+  running_std, AveragePooling1D same, Flatten, sigmoid), keras2_conv2d_channels_last (Conv2D 1 x k on (1, L, 4)
+  channels-last, softplus, MaxPooling2D, Dropout, position-major Flatten). Each NAME.json (model) + NAME.h5 (weights) +
   NAME.expected.json (inputs in SeqLens layout (batch, 4, length) and the numpy logits).
 
 Needs h5py and numpy (Debian: apt-get install -y python3-h5py python3-numpy); installs them when missing.
@@ -391,6 +392,35 @@ def keras1_tf_conv1d_bn(rng):
     expected("keras1_tf_conv1d_bn", xs, logits, "logits before the final sigmoid")
 
 
+def keras2_conv2d_channels_last(rng):
+    L = 10
+    k, b = f32(rng.normal(size=(1, 3, 4, 2))), f32(rng.normal(size=2) * 0.1)
+    kd, bd = f32(rng.normal(size=(5 * 2, 1))), f32(rng.normal(size=1) * 0.1)
+    model = {"class_name": "Sequential", "keras_version": "2.1.6", "backend": "tensorflow", "config": [
+        {"class_name": "Conv2D", "config": {"name": "conv2d_1", "filters": 2, "kernel_size": [1, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "activation": "softplus", "use_bias": True, "batch_input_shape": [None, 1, L, 4]}},
+        {"class_name": "MaxPooling2D", "config": {"name": "max_pooling2d_1", "pool_size": [1, 2], "strides": [1, 2], "padding": "valid", "data_format": "channels_last"}},
+        {"class_name": "Dropout", "config": {"name": "dropout_1", "rate": 0.2}},
+        {"class_name": "Flatten", "config": {"name": "flatten_1", "data_format": "channels_last"}},
+        {"class_name": "Dense", "config": {"name": "dense_1", "units": 1, "activation": "linear", "use_bias": True}},
+    ]}
+    dump("keras2_conv2d_channels_last.json", model)
+    with h5py.File(os.path.join(OUT, "keras2_conv2d_channels_last.h5"), "w") as f:
+        f.attrs["keras_version"] = b"2.1.6"
+        f.attrs["backend"] = b"tensorflow"
+        write_h5_weights(f, [
+            ("conv2d_1", [("conv2d_1/kernel:0", k), ("conv2d_1/bias:0", b)]),
+            ("max_pooling2d_1", []), ("dropout_1", []), ("flatten_1", []),
+            ("dense_1", [("dense_1/kernel:0", kd), ("dense_1/bias:0", bd)]),
+        ])
+    xs = random_inputs(rng, 3, L)
+    logits = []
+    for x in xs:
+        y = np.log1p(np.exp(conv1d_last(x, k[0], b, "same")))  # (10, 2); softplus
+        y = pool1d(y, 2, 2, "max").reshape(-1)  # (1, 5, 2) flattened position-major
+        logits.append(y @ kd + bd)
+    expected("keras2_conv2d_channels_last", xs, logits, "linear output")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     rng = np.random.default_rng(20261122)
@@ -398,6 +428,7 @@ def main():
     permute_reshape(rng)
     keras1_theano_conv2d(rng)
     keras1_tf_conv1d_bn(rng)
+    keras2_conv2d_channels_last(rng)
     talgata()
     deepresolve_ctcf()
 

@@ -68,6 +68,16 @@ public sealed class KerasSyntheticModelTests
     }
 
     [Fact]
+    public void Keras2Conv2dChannelsLast_HeightOneImage_MatchesNumpy()
+    {
+        KerasImportResult r = KerasImporter.ImportWithReport(KerasFixtures.Path("keras2_conv2d_channels_last.json"), KerasFixtures.Path("keras2_conv2d_channels_last.h5"));
+        Assert.Equal([4, 10], r.Graph.Inputs[0].SampleShape);
+        Assert.IsType<DropoutOp>(r.Graph["dropout_1"].Op);
+        Assert.IsType<SoftplusOp>(r.Graph["conv2d_1_softplus"].Op);
+        Run(r.Graph, "keras2_conv2d_channels_last");
+    }
+
+    [Fact]
     public void KeepOutputActivation_AppliesSoftmaxInsideTheGraph()
     {
         Graph graph = KerasImporter.Import(KerasFixtures.Path("functional_add_concat.json"), KerasFixtures.Path("functional_add_concat.h5"), new KerasImportOptions { KeepOutputActivation = true, TaskNames = ["a", "b"] });
