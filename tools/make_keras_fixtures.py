@@ -359,11 +359,11 @@ def keras1_theano_conv2d(rng):
 
 
 def keras1_tf_conv1d_bn(rng):
-    L, K = 9, 4
+    L, K = 10, 4  # conv output 7: the 'same' average pool's last window holds one real position and one pad
     W, b = f32(rng.normal(size=(K, 1, 4, 3))), f32(rng.normal(size=3) * 0.1)
     gamma, beta = f32(rng.uniform(0.5, 1.5, 3)), f32(rng.normal(size=3) * 0.1)
     mean, var = f32(rng.normal(size=3) * 0.2), f32(rng.uniform(0.5, 2.0, 3))
-    kd, bd = f32(rng.normal(size=(3 * 3, 1)) * 0.5), f32(rng.normal(size=1) * 0.1)
+    kd, bd = f32(rng.normal(size=(4 * 3, 1)) * 0.5), f32(rng.normal(size=1) * 0.1)
     config = {"class_name": "Sequential", "keras_version": "1.2.0", "config": [
         {"class_name": "Convolution1D", "config": {"name": "convolution1d_1", "nb_filter": 3, "filter_length": K, "border_mode": "valid", "subsample_length": 1, "activation": "linear", "bias": True, "batch_input_shape": [None, L, 4], "input_dtype": "float32", "trainable": True}},
         {"class_name": "BatchNormalization", "config": {"name": "batchnormalization_1", "axis": -1, "mode": 0, "epsilon": 0.001, "momentum": 0.99, "trainable": True}},
@@ -385,9 +385,9 @@ def keras1_tf_conv1d_bn(rng):
     xs = random_inputs(rng, 3, L)
     logits = []
     for x in xs:
-        y = conv1d_last(x, W[:, 0], b)  # (6, 3)
+        y = conv1d_last(x, W[:, 0], b)  # (7, 3)
         y = relu(batchnorm(y, gamma, beta, mean, var, 1e-3))  # Keras 1 running_std holds the variance
-        y = pool1d(y, 2, 2, "avg", "same").reshape(-1)  # (3, 3) position-major
+        y = pool1d(y, 2, 2, "avg", "same").reshape(-1)  # (4, 3) position-major; pads not counted
         logits.append(y @ kd + bd)
     expected("keras1_tf_conv1d_bn", xs, logits, "logits before the final sigmoid")
 

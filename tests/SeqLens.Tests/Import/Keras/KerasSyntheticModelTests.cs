@@ -1,6 +1,7 @@
 using SeqLens.Graphs;
 using SeqLens.Graphs.Ops;
 using SeqLens.Import.Keras;
+using SeqLens.Tests.Support;
 
 namespace SeqLens.Tests.Import.Keras;
 
@@ -75,6 +76,16 @@ public sealed class KerasSyntheticModelTests
         Assert.IsType<DropoutOp>(r.Graph["dropout_1"].Op);
         Assert.IsType<SoftplusOp>(r.Graph["conv2d_1_softplus"].Op);
         Run(r.Graph, "keras2_conv2d_channels_last");
+    }
+
+    [Fact]
+    public void ImportedGraphs_WithInsertedTransposes_PassGradientCheck()
+    {
+        // The importer's layout ops (transpose/reshape before Flatten, Permute, Reshape) must also carry gradients.
+        Graph functional = KerasImporter.Import(KerasFixtures.Path("functional_add_concat.json"), KerasFixtures.Path("functional_add_concat.h5"));
+        GradientCheck.Check(functional, [GradientCheck.Random(new Rng(3), -1, 1, [2, 4, 12], awayFromZero: 0.05f)]);
+        Graph permuted = KerasImporter.Import(KerasFixtures.Path("permute_reshape.json"), KerasFixtures.Path("permute_reshape.h5"));
+        GradientCheck.Check(permuted, [GradientCheck.Random(new Rng(4), -1, 1, [2, 4, 10])]);
     }
 
     [Fact]
