@@ -156,6 +156,11 @@ internal sealed partial class KerasGraphTranslator
         {
             throw LayerError(layer, ex.Message, ex);
         }
+        catch (InvalidOperationException ex)
+        {
+            // The HDF5 reader's "not numbers" / "too large" for a weight dataset.
+            throw LayerError(layer, ex.Message, ex);
+        }
 
         string name = r.NodeIndex == 0 ? layer.Name : $"{layer.Name}#{r.NodeIndex}";
         string[] nodes = _builder.Nodes.Skip(before).Select(n => n.Name).ToArray();

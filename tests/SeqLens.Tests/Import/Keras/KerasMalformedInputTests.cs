@@ -109,6 +109,14 @@ public sealed class KerasMalformedInputTests : IDisposable
     }
 
     [Fact]
+    public void Import_WeightsFileNotHdf5_NamesTheFile()
+    {
+        string json = KerasFixtures.Path("permute_reshape.json");
+        var e = Assert.Throws<ParseException>(() => KerasImporter.Import(json, json));
+        Assert.Equal(json, e.Path);
+    }
+
+    [Fact]
     public void ImportFullModel_WeightsOnlyFile_SaysToPassTheJson()
     {
         var e = Assert.Throws<ParseException>(() => KerasImporter.ImportFullModel(Weights));
