@@ -100,9 +100,7 @@ internal sealed partial class OnnxGraphImporter
             throw new ParseException(_path, 0, 0, $"node '{node.Name}' (Conv): bias has {b.Count.ToString(CultureInfo.InvariantCulture)} values; expected {outChannels.ToString(CultureInfo.InvariantCulture)}");
         }
 
-        var op = new Conv1dOp(inChannels, outChannels, k, _builder.NextInitRandom(), stride, dilation, padding, groups, b is not null);
-        w.Floats.CopyTo(op.Weight.Value.Data, 0);
-        b?.Floats.CopyTo(op.Bias!.Value.Data, 0);
+        var op = new Conv1dOp(new Tensor(Own(w), outChannels, w.Shape[1], k), b is null ? null : new Tensor(Own(b), outChannels), stride, dilation, padding, groups);
         Node input = twoD ? Reshape(node, x, [inChannels, x.SampleShape[2]]) : x;
         Node y = AddOp(node, op, [input], node.Inputs[1]);
         Set(node, twoD ? Reshape(node, y, [outChannels, 1, y.SampleShape[1]]) : y);
@@ -138,32 +136,34 @@ internal sealed partial class OnnxGraphImporter
             throw new NotSupportedException($"C has shape {Tensor.FormatShape(c.Shape)}; SeqLens maps a bias of shape ({outFeatures.ToString(CultureInfo.InvariantCulture)}), (1, {outFeatures.ToString(CultureInfo.InvariantCulture)}) or a scalar");
         }
 
-        var op = new DenseOp(inFeatures, outFeatures, _builder.NextInitRandom(), c is not null);
-        float[] wt = op.Weight.Value.Data; // (Out, In)
-        float[] bv = bm.Floats;
-        if (transB)
+        float[] wt;
+        if (transB && alpha == 1f)
         {
-            bv.CopyTo(wt, 0);
-            if (alpha != 1f)
-            {
-                System.Numerics.Tensors.TensorPrimitives.Multiply(wt, alpha, wt);
-            }
+            wt = Own(bm);
+        }
+        else if (transB)
+        {
+            wt = new float[outFeatures * inFeatures];
+            System.Numerics.Tensors.TensorPrimitives.Multiply(bm.Floats, alpha, wt);
         }
         else
         {
-            Transpose2d(bv, inFeatures, outFeatures, wt, alpha);
+            wt = new float[outFeatures * inFeatures];
+            Transpose2d(bm.Floats, inFeatures, outFeatures, wt, alpha);
         }
 
+        Tensor? bias = null;
         if (c is not null)
         {
             float[] cv = c.Floats;
-            float[] bias = op.Bias!.Value.Data;
+            bias = new Tensor(outFeatures);
             for (int o = 0; o < outFeatures; o++)
             {
-                bias[o] = beta * cv[cv.Length == 1 ? 0 : o];
+                bias.Data[o] = beta * cv[cv.Length == 1 ? 0 : o];
             }
         }
 
+        var op = new DenseOp(new Tensor(wt, outFeatures, inFeatures), bias);
         Set(node, AddOp(node, op, [a], node.Inputs[1]));
     }
 
@@ -194,9 +194,9 @@ internal sealed partial class OnnxGraphImporter
             }
         }
 
-        var op = new DenseOp(inFeatures, outFeatures, _builder.NextInitRandom(), bias is not null);
-        Transpose2d(bm.Floats, inFeatures, outFeatures, op.Weight.Value.Data, 1f);
-        bias?.Floats.CopyTo(op.Bias!.Value.Data, 0);
+        var weight = new float[outFeatures * inFeatures];
+        Transpose2d(bm.Floats, inFeatures, outFeatures, weight, 1f);
+        var op = new DenseOp(new Tensor(weight, outFeatures, inFeatures), bias is null ? null : new Tensor((float[])bias.Floats.Clone(), outFeatures));
         Node y = AddOp(node, op, [a], node.Inputs[1]);
         Set(node, y);
         if (add is not null)
@@ -205,6 +205,12 @@ internal sealed partial class OnnxGraphImporter
             Set(add, y);
         }
     }
+
+    /// <summary>
+    /// The constant's float array for an op to keep as its parameter: the first taker gets the converted array itself
+    /// (no copy of large weights), later ones a copy, so no two ops share storage.
+    /// </summary>
+    private float[] Own(OnnxConstant c) => _owned.Add(c) ? c.Floats : (float[])c.Floats.Clone();
 
     private static void Transpose2d(float[] src, int rows, int cols, float[] dst, float scale)
     {

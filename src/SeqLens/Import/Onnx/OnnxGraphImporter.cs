@@ -18,6 +18,7 @@ internal sealed partial class OnnxGraphImporter
     private readonly HashSet<string> _graphOutputs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly HashSet<OnnxNode> _absorbed = [];
+    private readonly HashSet<OnnxConstant> _owned = [];
     private readonly Dictionary<string, OutputActivation> _activations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Action<OnnxNode>> _converters;
 
