@@ -38,6 +38,10 @@ internal sealed class OnnxModelWriter
 
     /// <summary>Adds a node; attribute values are long, float, string, long[], float[] or <see cref="TensorValue"/>.</summary>
     public void Node(string opType, string[] inputs, string[] outputs, string name, params (string Name, object Value)[] attributes)
+        => NodeInDomain(string.Empty, opType, inputs, outputs, name, attributes);
+
+    /// <summary>Adds a node of operator set <paramref name="domain"/> (empty: the default ONNX domain).</summary>
+    public void NodeInDomain(string domain, string opType, string[] inputs, string[] outputs, string name, params (string Name, object Value)[] attributes)
     {
         var n = new Buffer();
         foreach (string i in inputs)
@@ -55,6 +59,11 @@ internal sealed class OnnxModelWriter
         foreach ((string an, object value) in attributes)
         {
             n.Message(5, Attribute(an, value));
+        }
+
+        if (domain.Length > 0)
+        {
+            n.String(7, domain);
         }
 
         _nodes.Add(n.ToArray());
