@@ -202,6 +202,7 @@ internal sealed partial class OnnxGraphImporter
         if (add is not null)
         {
             _absorbed.Add(add);
+            _converted.Add(add);
             Set(add, y);
         }
     }

@@ -619,6 +619,12 @@ internal sealed partial class OnnxGraphImporter
             throw new ParseException(_path, 0, 0, $"node '{node.Name}' ({node.OpType}): constant of shape {Tensor.FormatShape(c.Shape)} does not broadcast to {Tensor.FormatShape(full)}");
         }
 
+        if (!constFirst && TryFoldIntoProducer(x, c, cShape, op))
+        {
+            Set(node, x);
+            return;
+        }
+
         var value = new Tensor((float[])c.Floats.Clone(), cShape);
         Tensor one = Initializers.Constant(1f);
         Tensor zero = new([0f]);
@@ -632,6 +638,73 @@ internal sealed partial class OnnxGraphImporter
             _ => throw new NotSupportedException("a constant divided by a computed tensor"),
         };
         Set(node, AddOp(node, new AffineOp(scale, shift), [x]));
+    }
+
+    /// <summary>
+    /// Folds <c>x ± c</c> into the bias and <c>x · c</c>, <c>x / c</c> into the weights and bias of the Conv1d or Dense that
+    /// computes <paramref name="x"/>, when <paramref name="c"/> is a scalar or one value per output channel and nothing
+    /// else still to be converted (nor a graph output) reads that layer's output. Exact up to float rounding: (W·x + b)·c = (c·W)·x + c·b.
+    /// </summary>
+    private bool TryFoldIntoProducer(Node x, OnnxConstant c, int[] cShape, char op)
+    {
+        (Parameter weight, Parameter? bias, int channels, bool conv) = x.Op switch
+        {
+            Conv1dOp cv => (cv.Weight, cv.Bias, cv.OutChannels, true),
+            DenseOp d => (d.Weight, d.Bias, d.OutFeatures, false),
+            _ => (null!, null, 0, false),
+        };
+        if (channels == 0 || (op is '+' or '-' && bias is null))
+        {
+            return false;
+        }
+
+        int count = cShape.Aggregate(1, (p, d) => p * d);
+        bool perChannel = count == 1
+            || (conv && x.SampleShape.Length == 2 && cShape.Length == 2 && cShape[0] == channels && cShape[1] == 1)
+            || (!conv && x.SampleShape.Length == 1 && cShape.Length == 1 && cShape[0] == channels);
+        if (!perChannel)
+        {
+            return false;
+        }
+
+        int readers = _values.Where(kv => kv.Value.Node == x)
+            .Sum(kv => (_consumers.TryGetValue(kv.Key, out List<OnnxNode>? users) ? users.Count(u => !_converted.Contains(u)) : 0) + (_graphOutputs.Contains(kv.Key) ? 1 : 0));
+        if (readers != 1)
+        {
+            return false;
+        }
+
+        float[] values = c.Floats;
+        if (op == '/' && values.Any(v => v == 0f))
+        {
+            return false;
+        }
+
+        int rowLength = weight.Value.Length / channels;
+        for (int o = 0; o < channels; o++)
+        {
+            float v = values[count == 1 ? 0 : o];
+            switch (op)
+            {
+                case '+':
+                    bias!.Value.Data[o] += v;
+                    break;
+                case '-':
+                    bias!.Value.Data[o] -= v;
+                    break;
+                default:
+                    float scale = op == '*' ? v : 1f / v;
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(weight.Value.Data.AsSpan(o * rowLength, rowLength), scale, weight.Value.Data.AsSpan(o * rowLength, rowLength));
+                    if (bias is not null)
+                    {
+                        bias.Value.Data[o] *= scale;
+                    }
+
+                    break;
+            }
+        }
+
+        return true;
     }
 
     private static Tensor Negate(Tensor t) => new(t.Data.Select(v => -v).ToArray(), t.Shape);

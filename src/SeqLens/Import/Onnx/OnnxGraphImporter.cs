@@ -19,6 +19,7 @@ internal sealed partial class OnnxGraphImporter
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly HashSet<OnnxNode> _absorbed = [];
     private readonly HashSet<OnnxConstant> _owned = [];
+    private readonly HashSet<OnnxNode> _converted = [];
     private readonly Dictionary<string, OutputActivation> _activations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Action<OnnxNode>> _converters;
 
@@ -109,6 +110,7 @@ internal sealed partial class OnnxGraphImporter
             try
             {
                 convert(node);
+                _converted.Add(node);
             }
             catch (ArgumentException ex)
             {

@@ -182,4 +182,37 @@ public class OnnxImporterOpTests
         float[] expected = [(0.5f * ((m0 * 1) + (m1 * 4))) + 2, (0.5f * ((m0 * 2) + (m1 * 5))) + 2, (0.5f * ((m0 * 3) + (m1 * 6))) + 2];
         Close(expected, Run(g, x).Data);
     }
+
+    [Fact]
+    public void ConstantBiasAndScaleAfterAConvolution_FoldIntoItsParameters()
+    {
+        OnnxModelWriter Model(bool fold)
+        {
+            var w = new OnnxModelWriter(13);
+            w.Input("x", "batch", 2L, 6L);
+            w.Initializer("conv.weight", Ramp(3, 2, 3).Data, 3, 2, 3);
+            w.Initializer("conv.bias", new float[] { 0.1f, -0.2f, 0.3f }, 3);
+            w.Initializer("shift", new float[] { 1f, 2f, -3f }, 3, 1);
+            w.Initializer("scale", new float[] { 0.5f });
+            w.Node("Conv", ["x", "conv.weight", "conv.bias"], ["c"], "/conv/Conv");
+            w.Node("Add", ["c", "shift"], ["a"], "/Add");
+            w.Node("Div", ["a", "scale"], ["d"], "/Div");
+            if (!fold)
+            {
+                // A second reader of the convolution's output forbids folding.
+                w.Node("Relu", ["c"], ["r"], "/Relu");
+                w.Output("r", "batch", 3L, 4L);
+            }
+
+            w.Output("d", "batch", 3L, 4L);
+            return w;
+        }
+
+        Graph folded = Import(Model(true));
+        Assert.Equal(["x", "conv"], folded.Nodes.Select(n => n.Name));
+        Graph kept = Import(Model(false));
+        Assert.Equal(2, kept.Nodes.Count(n => n.Op is AffineOp));
+        Tensor x = Ramp(2, 2, 6);
+        Close(new Executor(kept).Forward([x])[1].Data, Run(folded, x).Data);
+    }
 }
