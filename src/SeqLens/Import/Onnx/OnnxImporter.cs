@@ -9,8 +9,10 @@ namespace SeqLens.Import.Onnx;
 /// <remarks>
 /// <para>Mapping: <c>Conv</c> on <c>(N, C, L)</c> (or <c>(N, C, 1, L)</c> with <c>1×k</c> kernels) → Conv1d;
 /// <c>Gemm</c> (transB, alpha, beta) and <c>MatMul</c> with a constant weight → Dense (a following <c>Add</c> of a
-/// constant vector becomes its bias); <c>Add</c>/<c>Sub</c>/<c>Mul</c>/<c>Div</c> with a constant operand → Affine
-/// (<c>x·scale + shift</c>), between two computed tensors → Add, Sub, Mul; <c>BatchNormalization</c> → BatchNorm1d
+/// constant vector becomes its bias); <c>Add</c>/<c>Sub</c>/<c>Mul</c>/<c>Div</c> with a constant operand are folded into
+/// the bias (and weights) of the Conv1d/Dense that computes the other operand when the constant is per channel and
+/// nothing else reads that layer, and otherwise become Affine (<c>x·scale + shift</c>, broadcast constants); between two
+/// computed tensors → Add, Sub, Mul; <c>BatchNormalization</c> → BatchNorm1d
 /// (PyTorch momentum = 1 − ONNX momentum); pools, activations, <c>Softmax</c>/<c>LogSoftmax</c>, layout ops
 /// (<c>Flatten</c>, <c>Reshape</c>, <c>Transpose</c>, <c>Squeeze</c>, <c>Unsqueeze</c>, <c>Concat</c>, <c>Pad</c> on the last
 /// axis, <c>Slice</c>) and <c>ReduceMean</c>/<c>ReduceSum</c> to the op of the same meaning; <c>Identity</c> and
