@@ -215,4 +215,27 @@ public class OnnxImporterOpTests
         Tensor x = Ramp(2, 2, 6);
         Close(new Executor(kept).Forward([x])[1].Data, Run(folded, x).Data);
     }
+
+    [Fact]
+    public void GlobalMaxPoolSqueezeAndConstantOfShape()
+    {
+        var w = new OnnxModelWriter(11);
+        w.Input("x", "batch", 3L, 5L);
+        w.Node("GlobalMaxPool", ["x"], ["p"], "/GMP");
+        w.Node("Squeeze", ["p"], ["s"], "/Squeeze", ("axes", new long[] { 2 }));
+        w.Initializer("n", new long[] { 3 }, 1);
+        w.Node("ConstantOfShape", ["n"], ["ones"], "/ConstantOfShape", ("value", new OnnxModelWriter.TensorValue([1.5f], null, [1])));
+        w.Node("Add", ["s", "ones"], ["y"], "/Add");
+        w.Output("y", "batch", 3L);
+        Graph g = Import(w);
+        Assert.Contains(g.Nodes, n => n.Op is GlobalMaxPoolOp);
+        Tensor x = Ramp(2, 3, 5);
+        var expected = new float[6];
+        for (int r = 0; r < 6; r++)
+        {
+            expected[r] = x.Data.Skip(r * 5).Take(5).Max() + 1.5f;
+        }
+
+        Close(expected, Run(g, x).Data);
+    }
 }
