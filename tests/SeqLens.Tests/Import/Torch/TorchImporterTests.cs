@@ -16,7 +16,7 @@ public class TorchImporterTests
     private static readonly string StatePath = OnnxImportFixtures.Path("basset_state.pt");
 
     /// <summary>Basset-like: (conv + BN + ReLU + maxpool 2) ×3, flatten, fc1 (32) + ReLU, dropout, fc2 (6 tasks); L = 100.</summary>
-    private static Graph Basset(string[]? names = null, int tasks = 6, bool withFc2 = true, bool extraLayer = false)
+    internal static Graph Basset(string[]? names = null, int tasks = 6, bool withFc2 = true, bool extraLayer = false)
     {
         names ??= ["conv1", "bn1", "conv2", "bn2", "conv3", "bn3", "fc1", "fc2"];
         var b = new GraphBuilder(seed: 99);
