@@ -57,8 +57,9 @@ internal sealed partial class FastMutantEvaluator
                     break;
                 }
 
+            case WindowKind.Slice:
             case WindowKind.Pad:
-                GatherAll(w, 0, -(int)w.Scale[0], w.Patch, w.Channels, 0, w.Shift[0]);
+                GatherAll(w, 0, -(int)w.Scale[0], w.Patch, w.Channels, 0, w.Kind == WindowKind.Pad ? w.Shift[0] : 0f);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown window kind {w.Kind}.");

@@ -17,6 +17,7 @@ internal enum WindowKind
     Mul,
     Concat,
     Pad,
+    Slice,
 }
 
 /// <summary>
@@ -120,7 +121,14 @@ internal sealed class WindowNode
                 }
 
             case WindowKind.Pad:
-                return (lo + (int)Scale[0], hi + (int)Scale[0]);
+            case WindowKind.Slice:
+                {
+                    // Output t holds input t − shift (Pad: shift = left; Slice: shift = −first).
+                    int shift = (int)Scale[0];
+                    int a = Math.Max(0, lo + shift), b = Math.Min(Length, hi + shift);
+                    return a < b ? (a, b) : (0, 0);
+                }
+
             default:
                 return (lo, hi);
         }
@@ -221,6 +229,8 @@ internal sealed class WindowNode
                 return new WindowNode(node, WindowKind.Concat, c, l);
             case PadOp pad when pad.Left >= 0 && pad.Right >= 0:
                 return new WindowNode(node, WindowKind.Pad, c, l) { Scale = [pad.Left], Shift = [pad.Value] };
+            case SliceOp { Step: 1, Axis: 2 or -1 } slice when node.Inputs[0].SampleShape[0] == c:
+                return new WindowNode(node, WindowKind.Slice, c, l) { Scale = [-slice.Resolve(inLength).First] };
             default:
                 return null;
         }
