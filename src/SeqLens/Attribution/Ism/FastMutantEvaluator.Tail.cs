@@ -110,7 +110,7 @@ internal sealed partial class FastMutantEvaluator
 
             if (t.Dense is PackedMatrix dense)
             {
-                RunDense(t, (DenseOp)t.Node.Op, dense);
+                DenseRows((DenseOp)t.Node.Op, dense, ctx.Input, ctx.Output.Data, t.Product!);
             }
             else
             {
@@ -119,23 +119,5 @@ internal sealed partial class FastMutantEvaluator
         }
 
         return ValueOf(_graph.Outputs[_outputIndex].Node);
-    }
-
-    private static void RunDense(TailNode t, DenseOp op, PackedMatrix dense)
-    {
-        Tensor x = t.Context.Input;
-        float[] y = t.Context.Output.Data;
-        int rows = x.Length / op.InFeatures;
-        float[] product = t.Product!;
-        dense.Multiply(x.Data, rows, product);
-        for (int r = 0; r < rows; r++)
-        {
-            Span<float> dst = y.AsSpan(r * op.OutFeatures, op.OutFeatures);
-            product.AsSpan(r * dense.PaddedN, op.OutFeatures).CopyTo(dst);
-            if (op.Bias is not null)
-            {
-                System.Numerics.Tensors.TensorPrimitives.Add(dst, op.Bias.Value.Data, dst);
-            }
-        }
     }
 }

@@ -23,8 +23,6 @@ internal sealed partial class FastMutantEvaluator : MutantEvaluator
     private readonly Graph _graph;
     private readonly Node[] _nodes;
     private readonly WindowNode?[] _windows;
-    private readonly Executor _referenceExecutor;
-    private readonly Tensor _single;
     private readonly int _outputIndex;
     private readonly int _length;
     private readonly int _batchSize;
@@ -39,8 +37,6 @@ internal sealed partial class FastMutantEvaluator : MutantEvaluator
         _batchSize = batchSize;
         _nodes = graph.Nodes.ToArray();
         _windows = new WindowNode?[_nodes.Length];
-        _referenceExecutor = new Executor(graph);
-        _single = new Tensor(1, 4, length);
         _positions = new int[batchSize];
         _bases = new int[batchSize];
         Tasks = graph.Outputs[outputIndex].Node.SampleShape.Aggregate(1, (a, b) => a * b);
@@ -58,6 +54,7 @@ internal sealed partial class FastMutantEvaluator : MutantEvaluator
         PlanWindows();
         AllocateBuffers();
         CreateTail();
+        CreateReferencePass();
     }
 
     public override int BatchSize => _batchSize;
@@ -72,9 +69,7 @@ internal sealed partial class FastMutantEvaluator : MutantEvaluator
 
     public override void SetReference(ReadOnlySpan<float> oneHot, Span<float> output)
     {
-        oneHot.CopyTo(_single.Data);
-        IReadOnlyList<Tensor> outputs = _referenceExecutor.Forward([_single]);
-        outputs[_outputIndex].Data.AsSpan(0, Tasks).CopyTo(output);
+        RunReference(oneHot).Data.AsSpan(0, Tasks).CopyTo(output);
         foreach (WindowNode? w in _windows)
         {
             if (w is null)
@@ -82,8 +77,13 @@ internal sealed partial class FastMutantEvaluator : MutantEvaluator
                 continue;
             }
 
-            float[] value = _referenceExecutor.Value(w.Node).Data; // (1, C, L)
+            float[] value = _referenceValues[w.Node.Index].Data; // (1, C, L)
             value.AsSpan(0, w.ReferenceFull.Length).CopyTo(w.ReferenceFull);
+            if (w.Kind == WindowKind.Conv)
+            {
+                continue; // ReferenceConv wrote the channels-last copy
+            }
+
             float[] t = w.ReferenceT; // (L, C)
             int c = w.Channels, l = w.Length;
             for (int ch = 0; ch < c; ch++)

@@ -114,7 +114,7 @@ public class InSilicoMutagenesisTests
         IsmResult naive = new InSilicoMutagenesis(g, new IsmOptions { Method = IsmMethod.Naive, BatchSize = 64 }).Attribute(x);
         IsmResult fast = new InSilicoMutagenesis(g, new IsmOptions { BatchSize = 37 }).Attribute(x);
         AssertClose(naive.Scores.Data, fast.Scores.Data, 1e-4);
-        AssertClose(naive.Reference.Data, fast.Reference.Data, 1e-6);
+        AssertClose(naive.Reference.Data, fast.Reference.Data, 1e-5);
         Assert.Contains(naive.Scores.Data, v => v != 0f);
     }
 
