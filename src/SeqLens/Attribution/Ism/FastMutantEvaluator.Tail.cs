@@ -1,5 +1,4 @@
 using SeqLens.Graphs;
-using SeqLens.Graphs.Ops;
 
 namespace SeqLens.Attribution.Ism;
 
@@ -9,16 +8,11 @@ internal sealed partial class FastMutantEvaluator
     private readonly List<TailNode> _tail = [];
     private TailNode?[] _tailByIndex = [];
 
-    private sealed class TailNode(Node node, ForwardContext context, PackedMatrix? dense, float[]? product)
+    private sealed class TailNode(Node node, ForwardContext context)
     {
         public Node Node { get; } = node;
 
         public ForwardContext Context { get; } = context;
-
-        /// <summary>Dense layers: the transposed weight, packed.</summary>
-        public PackedMatrix? Dense { get; } = dense;
-
-        public float[]? Product { get; } = product;
     }
 
     private void CreateTail()
@@ -42,17 +36,7 @@ internal sealed partial class FastMutantEvaluator
                 Output = new Tensor(shape),
                 Workspace = node.Op.CreateWorkspace(inShapes, shape),
             };
-            PackedMatrix? dense = null;
-            float[]? product = null;
-            if (node.Op is DenseOp d)
-            {
-                float[] weight = d.Weight.Value.Data; // (Out, In)
-                int inFeatures = d.InFeatures;
-                dense = new PackedMatrix(inFeatures, d.OutFeatures, (p, j) => weight[(j * inFeatures) + p]);
-                product = new float[context.Output.Length / d.OutFeatures * dense.PaddedN];
-            }
-
-            var tail = new TailNode(node, context, dense, product);
+            var tail = new TailNode(node, context);
             _tail.Add(tail);
             _tailByIndex[node.Index] = tail;
         }
@@ -108,14 +92,7 @@ internal sealed partial class FastMutantEvaluator
                 ctx.InputArray[j] = ValueOf(t.Node.Inputs[j]);
             }
 
-            if (t.Dense is PackedMatrix dense)
-            {
-                DenseRows((DenseOp)t.Node.Op, dense, ctx.Input, ctx.Output.Data, t.Product!);
-            }
-            else
-            {
-                t.Node.Op.Forward(ctx);
-            }
+            t.Node.Op.Forward(ctx);
         }
 
         return ValueOf(_graph.Outputs[_outputIndex].Node);

@@ -123,9 +123,9 @@ internal sealed partial class FastMutantEvaluator
         }
 
         // Product (M·Win, K·Cout): column k·Cout + co holds tap k of output channel co.
-        PackedMatrix weights = w.Weights!;
+        RightMatrix weights = w.Weights!;
         weights.Multiply(delta, m * win, w.Product);
-        int ldc = weights.PaddedN;
+        int ldc = weights.N;
 
         for (int i = 0; i < m; i++)
         {

@@ -14,15 +14,17 @@ namespace SeqLens.Attribution.Ism;
 /// A node's window width is the widest such interval over all p, so a batch mixes positions with one buffer shape;
 /// windows are clamped inside the sequence, so positions near the edges recompute a few unchanged values.
 /// Convolutions work on deltas: <c>conv(x') = conv(x) + conv(x' − x)</c>, with <c>x' − x</c> nonzero only in the
-/// input's window, computed for all mutants as one product with the packed weights (<see cref="PackedMatrix"/>).
+/// input's window, computed for all mutants as one product with the weights laid out once (<see cref="RightMatrix"/>).
 /// Nodes that are not provably local (Flatten, Dense, global pooling, transposes, reshapes, anything unknown) are
-/// computed in full; dense layers there use the packed kernel too.
+/// computed in full, once per batch of mutants, by their own forward.
 /// </remarks>
 internal sealed partial class FastMutantEvaluator : MutantEvaluator
 {
     private readonly Graph _graph;
     private readonly Node[] _nodes;
     private readonly WindowNode?[] _windows;
+    private readonly Executor _referenceExecutor;
+    private readonly Tensor _single;
     private readonly int _outputIndex;
     private readonly int _length;
     private readonly int _batchSize;
@@ -37,6 +39,8 @@ internal sealed partial class FastMutantEvaluator : MutantEvaluator
         _batchSize = batchSize;
         _nodes = graph.Nodes.ToArray();
         _windows = new WindowNode?[_nodes.Length];
+        _referenceExecutor = new Executor(graph);
+        _single = new Tensor(1, 4, length);
         _positions = new int[batchSize];
         _bases = new int[batchSize];
         Tasks = graph.Outputs[outputIndex].Node.SampleShape.Aggregate(1, (a, b) => a * b);
@@ -54,7 +58,6 @@ internal sealed partial class FastMutantEvaluator : MutantEvaluator
         PlanWindows();
         AllocateBuffers();
         CreateTail();
-        CreateReferencePass();
     }
 
     public override int BatchSize => _batchSize;
@@ -69,7 +72,8 @@ internal sealed partial class FastMutantEvaluator : MutantEvaluator
 
     public override void SetReference(ReadOnlySpan<float> oneHot, Span<float> output)
     {
-        RunReference(oneHot).Data.AsSpan(0, Tasks).CopyTo(output);
+        oneHot.CopyTo(_single.Data);
+        _referenceExecutor.Forward([_single])[_outputIndex].Data.AsSpan(0, Tasks).CopyTo(output);
         foreach (WindowNode? w in _windows)
         {
             if (w is null)
@@ -77,13 +81,8 @@ internal sealed partial class FastMutantEvaluator : MutantEvaluator
                 continue;
             }
 
-            float[] value = _referenceValues[w.Node.Index].Data; // (1, C, L)
+            float[] value = _referenceExecutor.Value(w.Node).Data; // (1, C, L)
             value.AsSpan(0, w.ReferenceFull.Length).CopyTo(w.ReferenceFull);
-            if (w.Kind == WindowKind.Conv)
-            {
-                continue; // ReferenceConv wrote the channels-last copy
-            }
-
             float[] t = w.ReferenceT; // (L, C)
             int c = w.Channels, l = w.Length;
             for (int ch = 0; ch < c; ch++)
@@ -212,7 +211,7 @@ internal sealed partial class FastMutantEvaluator : MutantEvaluator
                     {
                         WindowNode input = _windows[w.Node.Inputs[0].Index]!;
                         w.Context = new float[m * input.Width * input.Channels];
-                        w.Product = new float[m * input.Width * w.Weights!.PaddedN];
+                        w.Product = new float[m * input.Width * w.Weights!.N];
                         break;
                     }
 

@@ -79,8 +79,8 @@ internal sealed class WindowNode
 
     public int PadLeft { get; set; }
 
-    /// <summary>Conv: weights packed as B[ci, k·Cout + co] = W[co, ci, k].</summary>
-    public PackedMatrix? Weights { get; set; }
+    /// <summary>Conv: weights laid out as B[ci, k·Cout + co] = W[co, ci, k].</summary>
+    public RightMatrix? Weights { get; set; }
 
     /// <summary>Conv: the product of the input deltas and <see cref="Weights"/>.</summary>
     public float[] Product { get; set; } = [];
@@ -181,7 +181,7 @@ internal sealed class WindowNode
                         Stride = g.Stride,
                         Dilation = g.Dilation,
                         PadLeft = g.PadLeft,
-                        Weights = new PackedMatrix(cin, k * cout, (ci, j) => w[((((j % cout) * cin) + ci) * k) + (j / cout)]),
+                        Weights = new RightMatrix(cin, k * cout, (ci, j) => w[((((j % cout) * cin) + ci) * k) + (j / cout)]),
                     };
                 }
 
