@@ -234,6 +234,48 @@ public class InSilicoMutagenesisTests
     }
 
     [Fact]
+    public void Fast_SameBytesForAnyBatchSize()
+    {
+        const int length = 40;
+        Graph g = IsmTestModels.Create("dilated-residual", length);
+        Tensor x = IsmTestModels.Sequences(2, length, 17, withN: true);
+        float[] a = new InSilicoMutagenesis(g, new IsmOptions { BatchSize = 3 }).Attribute(x).Scores.Data;
+        float[] b = new InSilicoMutagenesis(g, new IsmOptions { BatchSize = 160 }).Attribute(x).Scores.Data;
+        Assert.Equal(a, b);
+    }
+
+    /// <summary>
+    /// The benchmark's full-size Basset-like model at L = 600: windows at the start, the middle and near the end. Floor-mode
+    /// pooling drops the last positions (the final pool reads conv3 outputs 0..39 of 41, which reach input 590 at most), so
+    /// substitutions at 591.. change nothing: both methods must give exact zeros there.
+    /// </summary>
+    [Fact]
+    public void Fast_EqualsNaive_FullSizeBasset()
+    {
+        const int length = 600;
+        var b = new GraphBuilder(seed: 1);
+        Node input = b.Input("dna", 4, length);
+        Node h = b.MaxPool1d(b.Relu(b.BatchNorm1d(b.Conv1d(input, 300, 19, padding: Padding.Symmetric(9)))), 3);
+        h = b.MaxPool1d(b.Relu(b.BatchNorm1d(b.Conv1d(h, 200, 11))), 4);
+        h = b.MaxPool1d(b.Relu(b.BatchNorm1d(b.Conv1d(h, 200, 7))), 4);
+        Graph g = b.Build(b.Dense(b.Relu(b.Dense(b.Flatten(h), 1000)), 164));
+        IsmTestModels.Randomize(g, 3);
+        Tensor x = IsmTestModels.Sequences(1, length, 23);
+        foreach ((int start, int end) in new[] { (0, 4), (298, 302), (587, 591) })
+        {
+            var options = new IsmOptions { Start = start, End = end };
+            IsmResult naive = new InSilicoMutagenesis(g, options with { Method = IsmMethod.Naive }).Attribute(x);
+            IsmResult fast = new InSilicoMutagenesis(g, options).Attribute(x);
+            AssertClose(naive.Scores.Data, fast.Scores.Data, 1e-4);
+            Assert.True(naive.Scores.Data.Max(Math.Abs) > 1e-3, $"window [{start}, {end}): all scores are below 1e-3");
+        }
+
+        var tail = new IsmOptions { Start = 591, End = 600 };
+        Assert.All(new InSilicoMutagenesis(g, tail with { Method = IsmMethod.Naive }).Attribute(x).Scores.Data, v => Assert.Equal(0f, v));
+        Assert.All(new InSilicoMutagenesis(g, tail).Attribute(x).Scores.Data, v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
     public void BadInput_SaysExpectedAndGot()
     {
         Graph g = IsmTestModels.Create("plain", 10);
