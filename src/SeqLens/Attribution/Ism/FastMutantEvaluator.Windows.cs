@@ -111,45 +111,55 @@ internal sealed partial class FastMutantEvaluator
         int cin = input.Channels, win = input.Width;
         int cout = w.Channels, wout = w.Width;
 
-        // Deltas of the input windows (M·Win, Cin).
+        // Deltas of the input windows, one row per (mutant, position); rows that did not change are left out.
         float[] delta = w.Context;
+        int[] rowOf = w.Rows;
+        int rows = 0;
         for (int i = 0; i < m; i++)
         {
-            int rows = win * cin;
-            TensorPrimitives.Subtract(
-                input.Patch.AsSpan(i * rows, rows),
-                input.ReferenceT.AsSpan(input.S[i] * cin, rows),
-                delta.AsSpan(i * rows, rows));
-        }
-
-        // Product (M·Win, K·Cout): column k·Cout + co holds tap k of output channel co.
-        RightMatrix weights = w.Weights!;
-        weights.Multiply(delta, m * win, w.Product);
-        int ldc = weights.N;
-
-        for (int i = 0; i < m; i++)
-        {
-            int sOut = w.S[i];
-            Span<float> patch = w.Patch.AsSpan(i * wout * cout, wout * cout);
-            w.ReferenceT.AsSpan(sOut * cout, wout * cout).CopyTo(patch);
             for (int j = 0; j < win; j++)
             {
-                int pos = input.S[i] + j + w.PadLeft;
-                ReadOnlySpan<float> row = w.Product.AsSpan(((i * win) + j) * ldc, ldc);
-                for (int k = 0; k < w.KernelSize; k++)
+                Span<float> row = delta.AsSpan(rows * cin, cin);
+                TensorPrimitives.Subtract(
+                    input.Patch.AsSpan(((i * win) + j) * cin, cin),
+                    input.ReferenceT.AsSpan((input.S[i] + j) * cin, cin),
+                    row);
+                if (TensorPrimitives.MaxMagnitude(row) != 0f)
                 {
-                    int num = pos - (k * w.Dilation);
-                    if (num < 0 || num % w.Stride != 0)
-                    {
-                        continue;
-                    }
+                    rowOf[rows++] = (i * win) + j;
+                }
+            }
+        }
 
-                    int t = (num / w.Stride) - sOut;
-                    if ((uint)t < (uint)wout)
-                    {
-                        Span<float> dst = patch.Slice(t * cout, cout);
-                        TensorPrimitives.Add(dst, row.Slice(k * cout, cout), dst);
-                    }
+        // Product (rows, K·Cout): column k·Cout + co holds tap k of output channel co.
+        RightMatrix weights = w.Weights!;
+        weights.Multiply(delta, rows, w.Product);
+        int ldc = weights.N;
+        for (int i = 0; i < m; i++)
+        {
+            w.ReferenceT.AsSpan(w.S[i] * cout, wout * cout).CopyTo(w.Patch.AsSpan(i * wout * cout, wout * cout));
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            int i = rowOf[r] / win, j = rowOf[r] % win;
+            int sOut = w.S[i];
+            Span<float> patch = w.Patch.AsSpan(i * wout * cout, wout * cout);
+            int pos = input.S[i] + j + w.PadLeft;
+            ReadOnlySpan<float> taps = w.Product.AsSpan(r * ldc, ldc);
+            for (int k = 0; k < w.KernelSize; k++)
+            {
+                int num = pos - (k * w.Dilation);
+                if (num < 0 || num % w.Stride != 0)
+                {
+                    continue;
+                }
+
+                int t = (num / w.Stride) - sOut;
+                if ((uint)t < (uint)wout)
+                {
+                    Span<float> dst = patch.Slice(t * cout, cout);
+                    TensorPrimitives.Add(dst, taps.Slice(k * cout, cout), dst);
                 }
             }
         }

@@ -212,6 +212,7 @@ internal sealed partial class FastMutantEvaluator : MutantEvaluator
                         WindowNode input = _windows[w.Node.Inputs[0].Index]!;
                         w.Context = new float[m * input.Width * input.Channels];
                         w.Product = new float[m * input.Width * w.Weights!.N];
+                        w.Rows = new int[m * input.Width];
                         break;
                     }
 

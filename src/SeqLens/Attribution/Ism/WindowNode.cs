@@ -82,6 +82,9 @@ internal sealed class WindowNode
     /// <summary>Conv: weights laid out as B[ci, k·Cout + co] = W[co, ci, k].</summary>
     public RightMatrix? Weights { get; set; }
 
+    /// <summary>Conv: the (mutant·Win + position) of each delta row that changed.</summary>
+    public int[] Rows { get; set; } = [];
+
     /// <summary>Conv: the product of the input deltas and <see cref="Weights"/>.</summary>
     public float[] Product { get; set; } = [];
 
