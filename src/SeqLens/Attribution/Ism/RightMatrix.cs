@@ -9,8 +9,8 @@ namespace SeqLens.Attribution.Ism;
 /// </summary>
 /// <remarks>
 /// Convolutions use <c>B[ci, k·Cout + co] = W[co, ci, k]</c>: one product gives every tap of every output channel for
-/// each input position, which the caller then adds into the output positions the taps reach. Dense layers could use
-/// <c>B = Wᵀ</c>. (A private Vector256 kernel on pre-packed panels was measured against <see cref="Gemm"/> on the
+/// each input position, which the caller then adds into the output positions the taps reach.
+/// (A private Vector256 kernel on pre-packed panels was measured against <see cref="Gemm"/> on the
 /// Basset-like ISM benchmark, on a loaded machine, and was not faster (about 10–20 % more CPU time), so the library's
 /// kernel is used.)
 /// </remarks>
