@@ -222,7 +222,11 @@ public sealed class Executor
             else
             {
                 g.Data.CopyTo(buffer.Data, 0);
-                g.Data.CopyTo(bufferNeg?.Data ?? [], 0);
+                if (bufferNeg is not null)
+                {
+                    g.Data.CopyTo(bufferNeg.Data, 0);
+                }
+
                 _hasGrad[idx] = true;
             }
         }
