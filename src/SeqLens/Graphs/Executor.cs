@@ -177,7 +177,7 @@ public sealed class Executor
         for (int i = 0; i < _nodes.Length; i++)
         {
             BackwardRule rule = options.RuleOf(_nodes[i]);
-            anyRule |= rule != BackwardRule.Gradient;
+            anyRule |= rule is BackwardRule.Rescale or BackwardRule.RevealCancel;
             split |= rule == BackwardRule.RevealCancel && _needsGrad[i];
         }
 
