@@ -38,7 +38,7 @@ public static class AttributionBenchmark
         var target = AttributionTarget.Task(0);
         var shared = new DeepLiftShap(g, AttributionReferences.DinucleotideShuffles(20, 1), new DeepLiftOptions { BatchSize = 1 });
         var stacked = new DeepLiftShap(g, AttributionReferences.DinucleotideShuffles(20, 1), new DeepLiftOptions { BatchSize = 1, ShareInputRows = false });
-        var ig = new IntegratedGradients(g) { Steps = 50, BatchSize = 50 };
+        var ig = new IntegratedGradients(g) { Steps = 50, BatchSize = 52 };
         double dls = Median(rounds, sequences, () => shared.Attribute(x, target));
         double dlsStacked = Median(Math.Max(1, rounds / 2), sequences, () => stacked.Attribute(x, target));
         double igs = Median(rounds, sequences, () => ig.Attribute(x, AttributionReferences.Zeros(), target));

@@ -43,39 +43,65 @@ public sealed class IntegratedGradients(Graph graph)
         var targetDeltas = new double[pairs];
         var x0 = new float[sample];
         var integral = new double[sample];
-        var endpoints = new Tensor([2, .. x.Shape[1..]]);
-        int pointsPerBatch = Math.Max(1, BatchSize);
+        int pointsPerBatch = Math.Max(2, BatchSize);
         for (int p = 0; p < pairs; p++)
         {
             int seq = p / refs;
             ReadOnlySpan<float> xs = x.Data.AsSpan(seq * sample, sample);
             baselines.Fill(xs, channels, seq, p % refs, x0);
-            xs.CopyTo(endpoints.Data);
-            x0.CopyTo(endpoints.Data, sample);
-            double[] f = tg.Scores(endpoints);
             Array.Clear(integral);
-            for (int first = 0; first < Steps; first += pointsPerBatch)
+            double[] f = [0, 0];
+
+            // NOTE: x and x0 ride in the last batch (unseeded rows) so f(x) − f(x0) costs no extra pass and the executor
+            // keeps one batch shape.
+            int total = Steps + 2;
+            for (int first = 0, count; first < total; first += count)
             {
-                int count = Math.Min(pointsPerBatch, Steps - first);
+                count = Math.Min(pointsPerBatch, total - first);
+                if (total - (first + count) is 1)
+                {
+                    count--; // keep x and x0 together in the last batch
+                }
+
+                int steps = Math.Max(0, Math.Min(count, Steps - first));
                 var batch = new Tensor([count, .. x.Shape[1..]]);
                 for (int k = 0; k < count; k++)
                 {
-                    float alpha = (float)alphas[first + k];
+                    int point = first + k;
+                    Span<float> row = batch.Data.AsSpan(k * sample, sample);
+                    if (point == Steps)
+                    {
+                        xs.CopyTo(row);
+                        continue;
+                    }
+
+                    if (point == Steps + 1)
+                    {
+                        x0.CopyTo(row);
+                        continue;
+                    }
+
+                    float alpha = (float)alphas[point];
                     for (int e = 0; e < sample; e++)
                     {
-                        batch.Data[(k * sample) + e] = x0[e] + (alpha * (xs[e] - x0[e]));
+                        row[e] = x0[e] + (alpha * (xs[e] - x0[e]));
                     }
                 }
 
                 var g = new Tensor(batch.Shape);
-                tg.Gradient(batch, g);
-                for (int k = 0; k < count; k++)
+                double[] scores = tg.Gradient(batch, g, steps);
+                for (int k = 0; k < steps; k++)
                 {
                     double wk = weights[first + k];
                     for (int e = 0; e < sample; e++)
                     {
                         integral[e] += wk * g.Data[(k * sample) + e];
                     }
+                }
+
+                for (int k = steps; k < count; k++)
+                {
+                    f[first + k - Steps] = scores[k];
                 }
             }
 

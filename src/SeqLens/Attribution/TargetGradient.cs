@@ -45,14 +45,18 @@ internal sealed class TargetGradient
         return ScoresOfLastForward(batch.Shape[0]);
     }
 
-    /// <summary>Writes d(score)/d(input) of every row into <paramref name="gradient"/> (same shape as the batch); returns the scores.</summary>
-    public double[] Gradient(Tensor batch, Tensor gradient)
+    /// <summary>
+    /// Writes d(score)/d(input) of the first <paramref name="seededRows"/> rows (default all) into <paramref name="gradient"/>
+    /// (same shape as the batch; other rows get zero); returns the scores of every row.
+    /// </summary>
+    public double[] Gradient(Tensor batch, Tensor gradient, int seededRows = -1)
     {
+        seededRows = seededRows < 0 ? batch.Shape[0] : seededRows;
         _executor.Forward(batch);
         double[] scores = ScoresOfLastForward(batch.Shape[0]);
         Tensor value = _executor.Value(_seedNode);
         var seed = new Tensor(value.Shape);
-        for (int r = 0; r < batch.Shape[0]; r++)
+        for (int r = 0; r < seededRows; r++)
         {
             _weights.CopyTo(seed.Data.AsSpan(r * _weights.Length, _weights.Length));
         }

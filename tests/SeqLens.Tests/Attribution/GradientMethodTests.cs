@@ -98,4 +98,27 @@ public class GradientMethodTests
 
         Assert.NotEqual(a, c);
     }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(5)]
+    [InlineData(64)]
+    public void IntegratedGradients_DoesNotDependOnBatchSize(int batchSize)
+    {
+        const int length = 9;
+        Graph g = AttributionModels.Mixed(length);
+        Tensor x = AttributionModels.RandomDna(2, length, 7);
+        AttributionResult a = new IntegratedGradients(g) { Steps = 7, BatchSize = batchSize }.Attribute(x, AttributionReferences.Background(), AttributionTarget.Task(2));
+        AttributionResult b = new IntegratedGradients(g) { Steps = 7, BatchSize = 9 }.Attribute(x, AttributionReferences.Background(), AttributionTarget.Task(2));
+        for (int k = 0; k < a.Contributions.Length; k++)
+        {
+            Assert.Equal(b.Contributions.Data[k], a.Contributions.Data[k], 5);
+        }
+
+        for (int p = 0; p < 2; p++)
+        {
+            Assert.Equal(b.TargetDeltas[p], a.TargetDeltas[p], 5);
+            Assert.NotEqual(0, a.TargetDeltas[p]);
+        }
+    }
 }
