@@ -34,6 +34,9 @@ public static class SeqLensCli
     [
         Commands.SimulateCommand.Create(console),
         Commands.DatasetCommand.Create(console),
+        Commands.DemoCommand.Create(console),
+        Commands.TrainCommand.Create(console),
+        Commands.PredictCommand.Create(console),
     ];
 }
 

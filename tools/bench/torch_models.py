@@ -4,13 +4,13 @@
 Measures, on the same machine and in the same run as our harness, PyTorch 1.13 (Debian's python3-torch):
   - Basset-like forward (eval, no_grad) and training step (forward + backward + Adam) at batch 64, L = 600
   - DeepSEA-like forward (eval, no_grad) at batch 64, L = 1000
-for 1 and 2 threads. Prints one JSON object per line: {"model", "what", "threads", "median_ms", "runs"}.
+for 1 and 2 threads. Prints "TORCH\tversion" once, then "RESULT\tmodel\twhat\tthreads\tmedian_ms" per
+measurement (the protocol of bench/SeqLens.Bench/TorchReference.cs).
 
 Run:   /usr/bin/python3 tools/bench/torch_models.py [--repeats 7] [--threads 1,2] [--only basset,deepsea]
 Needs: apt-get install -y python3-torch   (not needed by SeqLens itself)
 """
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -19,7 +19,7 @@ try:
     import torch
     import torch.nn as nn
 except ImportError:  # pragma: no cover
-    print(json.dumps({"error": "python3-torch is not installed (apt-get install -y python3-torch)"}))
+    print("python3-torch is not installed (apt-get install -y python3-torch)", file=sys.stderr)
     sys.exit(3)
 
 
@@ -64,6 +64,7 @@ def main():
     gen = torch.Generator().manual_seed(0)
     torch.manual_seed(0)
     only = set(args.only.split(","))
+    print(f"TORCH\t{torch.__version__}", flush=True)
     for threads in [int(t) for t in args.threads.split(",")]:
         torch.set_num_threads(threads)
         if "basset" in only:
@@ -73,7 +74,7 @@ def main():
             model.eval()
             with torch.no_grad():
                 med, runs = timed(lambda: model(x), args.repeats)
-            print(json.dumps({"model": "basset", "what": "forward", "threads": threads, "median_ms": med, "runs": runs}), flush=True)
+            print(f"RESULT\tbasset\tforward\t{threads}\t{med:.3f}", flush=True)
             model.train()
             opt = torch.optim.Adam(model.parameters(), lr=1e-3)
             loss_fn = nn.BCEWithLogitsLoss()
@@ -84,13 +85,13 @@ def main():
                 loss.backward()
                 opt.step()
             med, runs = timed(step, args.repeats)
-            print(json.dumps({"model": "basset", "what": "train_step", "threads": threads, "median_ms": med, "runs": runs}), flush=True)
+            print(f"RESULT\tbasset\ttrain_step\t{threads}\t{med:.3f}", flush=True)
         if "deepsea" in only:
             model = deepsea_like().eval()
             x = one_hot(64, 1000, gen)
             with torch.no_grad():
                 med, runs = timed(lambda: model(x), args.repeats)
-            print(json.dumps({"model": "deepsea", "what": "forward", "threads": threads, "median_ms": med, "runs": runs}), flush=True)
+            print(f"RESULT\tdeepsea\tforward\t{threads}\t{med:.3f}", flush=True)
 
 
 if __name__ == "__main__":

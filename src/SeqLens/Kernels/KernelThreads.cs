@@ -15,6 +15,16 @@ public static class KernelThreads
         set => _maxDegree = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Thread count must be at least 1.");
     }
 
+    [ThreadStatic]
+    private static int _threadOverride;
+
+    /// <summary>The degree kernels started on this thread use: a per-thread override (tests) or <see cref="MaxDegree"/>.</summary>
+    internal static int Effective => _threadOverride > 0 ? _threadOverride : _maxDegree;
+
+    /// <summary>Overrides <see cref="MaxDegree"/> for kernels started on the calling thread only; 0 removes the override.</summary>
+    internal static void OverrideForThread(int degree)
+        => _threadOverride = degree >= 0 ? degree : throw new ArgumentOutOfRangeException(nameof(degree), degree, "Thread count must be at least 0.");
+
     private static int Initial()
     {
         string? env = Environment.GetEnvironmentVariable("SEQLENS_THREADS");

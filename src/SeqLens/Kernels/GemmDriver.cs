@@ -1,0 +1,266 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SeqLens.Kernels;
+
+/// <summary>
+/// The blocked GEMM loop nest (Goto/BLIS): for each panel of <see cref="GemmBuffers.Nc"/> columns and each
+/// <see cref="GemmBuffers.Kc"/> block of depth, pack B once, then for each <see cref="GemmBuffers.Mc"/> block of
+/// rows pack A and sweep register tiles. Operands come through packers, so conv1d feeds its implicit im2col
+/// straight into the panels.
+/// </summary>
+/// <remarks>
+/// Threads split C into disjoint chunks along M or N only; the k blocks are fixed (0, Kc, 2Kc, ...) and every C
+/// element is summed in the same order whatever the chunking, so 1 and 2 threads give identical bits.
+/// </remarks>
+internal static unsafe partial class GemmDriver
+{
+    /// <summary>Below this many multiply-adds a second thread costs more than it saves.</summary>
+    private const long ParallelThreshold = 1L << 21;
+
+    /// <summary>Computes <c>C (=|+=) A·B</c> (m×k times k×n) with the epilogue described by <paramref name="c"/>.</summary>
+    public static void Run<TA, TB>(in TA a, in TB b, int m, int n, int k, in GemmOutput c)
+        where TA : unmanaged, IPackA
+        where TB : unmanaged, IPackB
+    {
+        if (m <= 0 || n <= 0)
+        {
+            return;
+        }
+
+        if (k <= 0)
+        {
+            FillWithoutDepth(m, n, c);
+            return;
+        }
+
+        var path = GemmMicroKernel.Current;
+        int mr = GemmMicroKernel.Mr(path);
+        int nr = GemmMicroKernel.Nr(path);
+        int rowSlivers = (m + mr - 1) / mr;
+        int colSlivers = (n + nr - 1) / nr;
+        bool splitN = (long)colSlivers * nr >= (long)rowSlivers * mr;
+        int slivers = splitN ? colSlivers : rowSlivers;
+        int degree = (long)m * n * k < ParallelThreshold ? 1 : Math.Min(KernelThreads.Effective, slivers);
+        int chunks = degree;
+        if (degree > 1 && splitN && colSlivers >= 256 * degree)
+        {
+            // Several chunks per thread balance a thread slowed by other load; each costs one extra A pack.
+            chunks = 4 * degree;
+        }
+
+        var job = new GemmJob<TA, TB>
+        {
+            A = a,
+            B = b,
+            C = c,
+            M = m,
+            N = n,
+            K = k,
+            Path = path,
+            SplitN = splitN,
+            Slivers = slivers,
+            Chunks = chunks,
+        };
+        KernelParallel.Run(degree, &Work<TA, TB>, &job);
+    }
+
+    private static void Work<TA, TB>(void* state)
+        where TA : unmanaged, IPackA
+        where TB : unmanaged, IPackB
+    {
+        ref var job = ref Unsafe.AsRef<GemmJob<TA, TB>>(state);
+        int mr = GemmMicroKernel.Mr(job.Path);
+        int nr = GemmMicroKernel.Nr(job.Path);
+        int chunk;
+        while ((chunk = Interlocked.Increment(ref job.Next) - 1) < job.Chunks)
+        {
+            int s0 = (int)((long)job.Slivers * chunk / job.Chunks);
+            int s1 = (int)((long)job.Slivers * (chunk + 1) / job.Chunks);
+            if (s0 == s1)
+            {
+                continue;
+            }
+
+            if (job.SplitN)
+            {
+                Block(ref job, 0, job.M, s0 * nr, Math.Min(job.N, s1 * nr));
+            }
+            else
+            {
+                Block(ref job, s0 * mr, Math.Min(job.M, s1 * mr), 0, job.N);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block<TA, TB>(ref GemmJob<TA, TB> job, int i0, int i1, int j0, int j1)
+        where TA : unmanaged, IPackA
+        where TB : unmanaged, IPackB
+    {
+        var buffers = GemmBuffers.ForThread();
+        float* packA = buffers.PackA;
+        float* packB = buffers.PackB;
+        float* tile = buffers.Tile;
+        float* biasTile = stackalloc float[16];
+        var path = job.Path;
+        int mr = GemmMicroKernel.Mr(path);
+        int nr = GemmMicroKernel.Nr(path);
+        int k = job.K;
+        int cpb = job.C.ColsPerBatch;
+        nint ldc = job.C.RowStride;
+        for (int jc = j0; jc < j1; jc += GemmBuffers.Nc)
+        {
+            int nc = Math.Min(GemmBuffers.Nc, j1 - jc);
+            for (int pc = 0; pc < k; pc += GemmBuffers.Kc)
+            {
+                int kc = Math.Min(GemmBuffers.Kc, k - pc);
+                job.B.Pack(packB, pc, kc, jc, nc, nr);
+                bool first = pc == 0;
+                bool last = pc + kc == k;
+                bool accumulate = !first || job.C.Accumulate;
+                bool addBias = first && job.C.Bias != null;
+                bool relu = last && job.C.Relu;
+                for (int ic = i0; ic < i1; ic += GemmBuffers.Mc)
+                {
+                    int mc = Math.Min(GemmBuffers.Mc, i1 - ic);
+                    job.A.Pack(packA, ic, mc, pc, kc, mr);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        float* bp = packB + ((nint)jr * kc);
+                        int j = jc + jr;
+                        int cols = Math.Min(nr, nc - jr);
+                        bool contiguous = cols == nr && (j % cpb) + nr <= cpb;
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            float* ap = packA + ((nint)ir * kc);
+                            int i = ic + ir;
+                            int rows = Math.Min(mr, mc - ir);
+                            float* tileBias = null;
+                            if (addBias)
+                            {
+                                tileBias = job.C.Bias + i;
+                                if (rows < mr)
+                                {
+                                    // The kernel reads mr biases: pad a copy so the last row block never reads past the end.
+                                    for (int r = 0; r < mr; r++)
+                                    {
+                                        biasTile[r] = r < rows ? tileBias[r] : 0f;
+                                    }
+
+                                    tileBias = biasTile;
+                                }
+                            }
+
+                            if (contiguous && rows == mr)
+                            {
+                                GemmMicroKernel.Run(path, kc, ap, bp, job.C.Data + job.C.Offset(i, j), ldc, accumulate, tileBias, relu);
+                            }
+                            else
+                            {
+                                GemmMicroKernel.Run(path, kc, ap, bp, tile, nr, accumulate: false, tileBias, relu: false);
+                                Scatter(in job.C, tile, nr, i, rows, j, cols, accumulate, relu);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds (or stores) a computed tile (bias already in) into C segment by segment, then applies ReLU like a full tile.</summary>
+    private static void Scatter(in GemmOutput c, float* tile, int nr, int i, int rows, int j, int cols, bool accumulate, bool relu)
+    {
+        int jj = 0;
+        while (jj < cols)
+        {
+            int col = j + jj;
+            int within = col % c.ColsPerBatch;
+            int len = Math.Min(cols - jj, c.ColsPerBatch - within);
+            nint offset = ((nint)(col / c.ColsPerBatch) * c.BatchStride) + within;
+            for (int r = 0; r < rows; r++)
+            {
+                float* dst = c.Data + ((i + r) * c.RowStride) + offset;
+                Combine(dst, tile + (r * nr) + jj, len, accumulate);
+                if (relu)
+                {
+                    Relu(dst, len);
+                }
+            }
+
+            jj += len;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Combine(float* dst, float* src, int len, bool accumulate)
+    {
+        int x = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; x + 8 <= len; x += 8)
+            {
+                var v = Vector256.Load(src + x);
+                Vector256.Store(accumulate ? Vector256.Load(dst + x) + v : v, dst + x);
+            }
+        }
+
+        for (; x < len; x++)
+        {
+            dst[x] = accumulate ? dst[x] + src[x] : src[x];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Relu(float* row, int len)
+    {
+        int x = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; x + 8 <= len; x += 8)
+            {
+                Vector256.Store(Vector256.Max(Vector256.Load(row + x), Vector256<float>.Zero), row + x);
+            }
+        }
+
+        for (; x < len; x++)
+        {
+            row[x] = MathF.Max(row[x], 0f);
+        }
+    }
+
+    private static void FillWithoutDepth(int m, int n, in GemmOutput c)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                float* p = c.Data + c.Offset(i, j);
+                float v = c.Accumulate ? *p : 0f;
+                if (c.Bias != null)
+                {
+                    v += c.Bias[i];
+                }
+
+                *p = c.Relu ? MathF.Max(v, 0f) : v;
+            }
+        }
+    }
+
+    private struct GemmJob<TA, TB>
+        where TA : unmanaged, IPackA
+        where TB : unmanaged, IPackB
+    {
+        public TA A;
+        public TB B;
+        public GemmOutput C;
+        public int M;
+        public int N;
+        public int K;
+        public GemmPath Path;
+        public bool SplitN;
+        public int Slivers;
+        public int Chunks;
+        public int Next;
+    }
+}
