@@ -53,6 +53,28 @@ public class RuleCoverageTests
     }
 
     [Fact]
+    public void SignedAffine_SwapsTheSplitAndConserves()
+    {
+        // y = −2·x then ReLU: under RevealCancel a negative scale must turn Δ⁺ into Δ⁻ (and back), else the ReLU sees the
+        // wrong parts. Input (1, 2) with x = (3, 1), x0 = 0 through d = x1 − x2, a = −2·d, h = ReLU(−a) = ReLU(2d).
+        var b = new GraphBuilder(1);
+        Node x = b.Input("x", 1, 2);
+        Node d = b.Dense(x, 1, name: "d");
+        AttributionModels.SetDense(d, 1, -1);
+        Node a = b.Add(new SeqLens.Graphs.Ops.AffineOp(Tensor.FromValues([-2f], 1), new Tensor(1)), [d], "neg");
+        Node a2 = b.Add(new SeqLens.Graphs.Ops.AffineOp(Tensor.FromValues([-1f], 1), Tensor.FromValues([0.25f], 1)), [a], "flip");
+        Node h = b.Relu(a2, name: "h");
+        Graph g = b.Build(b.Flatten(h), activation: OutputActivation.None);
+        var dl = new DeepLift(g, new DeepLiftOptions { Rule = DeepLiftRule.RevealCancel });
+        DeepLiftResult r = dl.Attribute(new Tensor([3f, 1f], 1, 1, 2), AttributionReferences.Zeros(), AttributionTarget.Task(0));
+        // h's input: Δ⁺ = 2·3 = 6 (from x1), Δ⁻ = −2 (from x2); reference value 0.25. Δh⁺ = ½(ReLU(6.25) − 0.25) + ½(4.25 − ReLU(−1.75)) = 5.125,
+        // Δh⁻ = ½(ReLU(−1.75) − 0.25) + ½(4.25 − 6.25) = −1.125; so x1 gets 5.125 and x2 gets −1.125.
+        Assert.Equal(5.125f, r.DifferenceContributions.Data[0], 5);
+        Assert.Equal(-1.125f, r.DifferenceContributions.Data[1], 5);
+        Assert.True(r.Audit!.Passed);
+    }
+
+    [Fact]
     public void SoftmaxInsideTheGraph_IsRefusedClearly()
     {
         var b = new GraphBuilder(1);
