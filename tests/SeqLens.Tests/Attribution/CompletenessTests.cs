@@ -122,6 +122,46 @@ public class CompletenessTests
         }
     }
 
+    [Fact]
+    public void MaxPool_PlainGradientRuleBreaksSummationToDelta_PairedRuleKeepsIt()
+    {
+        // The same backward with the max-pool nodes on the gradient rule (everything else Rescale): windows whose winner
+        // differs between x and x0 lose Δy − Δx[a], so completeness fails by a visible margin.
+        const int length = 30;
+        Graph g = AttributionModels.Mixed(length);
+        Tensor x = AttributionModels.RandomDna(1, length, 40);
+        Tensor x0 = AttributionModels.RandomDna(1, length, 41);
+        var batch = new Tensor([2, 4, length]);
+        x.Data.CopyTo(batch.Data, 0);
+        x0.Data.CopyTo(batch.Data, 4 * length);
+        double Delta(bool gradientAtPools)
+        {
+            BackwardRule[] rules = DeepLiftRules.Resolve(g, DeepLiftRule.Rescale);
+            if (gradientAtPools)
+            {
+                rules[g["pool"].Index] = BackwardRule.Gradient;
+            }
+
+            var exec = new Executor(g);
+            Tensor o = exec.Forward(batch);
+            var seed = new Tensor(o.Shape);
+            seed.Data[0] = 1f;
+            double expected = o.Data[0] - o.Data[3];
+            exec.Backward(seed, new BackwardOptions { NodeRules = rules, Pairs = RowPairs.Stacked(1) });
+            float[] m = exec.Gradient("dna")!.Data;
+            double sum = 0;
+            for (int k = 0; k < 4 * length; k++)
+            {
+                sum += m[k] * (double)(batch.Data[k] - batch.Data[(4 * length) + k]);
+            }
+
+            return Math.Abs(sum - expected) / Math.Abs(expected);
+        }
+
+        Assert.True(Delta(false) < 1e-5, $"paired rule: relative delta {Delta(false)}");
+        Assert.True(Delta(true) > 1e-3, $"gradient rule: relative delta {Delta(true)}");
+    }
+
     /// <summary>A ReLU whose DeepLIFT multiplier is 10 % too large: breaks summation-to-delta at its own node.</summary>
     private sealed class BrokenRescaleOp : ElementwiseOp
     {
