@@ -39,6 +39,7 @@ public static class SeqLensCli
         Commands.PredictCommand.Create(console),
         Commands.ImportCommand.Create(console),
         Commands.IsmCommand.Create(console),
+        Commands.AttributeCommand.Create(console),
     ];
 }
 

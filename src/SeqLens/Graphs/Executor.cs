@@ -10,6 +10,11 @@ public sealed class Executor
     private readonly Node[] _nodes;
     private readonly Tensor?[] _values;
     private readonly Tensor?[] _grads;
+    private readonly Tensor?[] _gradsNeg;
+    private readonly Tensor?[] _deltaPos;
+    private readonly Tensor?[] _deltaNeg;
+    private BackwardOptions? _lastOptions;
+    private bool _lastSplit;
     private readonly bool[] _hasGrad;
     private readonly bool[] _needsGrad;
     private readonly object?[] _workspaces;
@@ -30,6 +35,9 @@ public sealed class Executor
         int n = _nodes.Length;
         _values = new Tensor?[n];
         _grads = new Tensor?[n];
+        _gradsNeg = new Tensor?[n];
+        _deltaPos = new Tensor?[n];
+        _deltaNeg = new Tensor?[n];
         _hasGrad = new bool[n];
         _needsGrad = new bool[n];
         _workspaces = new object?[n];
@@ -38,7 +46,7 @@ public sealed class Executor
         for (int i = 0; i < n; i++)
         {
             _forward[i] = new ForwardContext { NodeIndex = i, InputArray = new Tensor[_nodes[i].Inputs.Count] };
-            _backward[i] = new BackwardContext { InputArray = new Tensor[_nodes[i].Inputs.Count], InputGradArray = new Tensor?[_nodes[i].Inputs.Count] };
+            _backward[i] = new BackwardContext { InputArray = new Tensor[_nodes[i].Inputs.Count], InputGradArray = new Tensor?[_nodes[i].Inputs.Count], InputGradNegArray = new Tensor?[_nodes[i].Inputs.Count] };
         }
 
         _outputs = new Tensor[graph.Outputs.Count];
@@ -118,42 +126,107 @@ public sealed class Executor
     public void Backward(IReadOnlyList<Tensor?> outputGrads, BackwardOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(outputGrads);
-        options ??= new BackwardOptions();
-        if (!_forwardDone)
-        {
-            throw new InvalidOperationException("Backward needs a forward pass first.");
-        }
-
         if (outputGrads.Count != Graph.Outputs.Count)
         {
             throw new ArgumentException($"The model has {Graph.Outputs.Count} output(s); got {outputGrads.Count} gradient(s).", nameof(outputGrads));
         }
 
-        MarkNeedsGrad(options);
-        Array.Clear(_hasGrad);
+        var seeds = new List<(Node, Tensor)>();
         for (int o = 0; o < outputGrads.Count; o++)
         {
-            Tensor? g = outputGrads[o];
-            if (g is null)
+            if (outputGrads[o] is Tensor g)
             {
-                continue;
+                seeds.Add((Graph.Outputs[o].Node, g));
             }
+        }
 
-            int idx = Graph.Outputs[o].Node.Index;
+        BackwardCore(seeds, options ?? new BackwardOptions());
+    }
+
+    /// <summary>
+    /// Backward seeded at any node (e.g. DeepLIFT contributions to one neuron of a hidden layer): <paramref name="grad"/>
+    /// has the node's shape; nodes after it in topological order take no part.
+    /// </summary>
+    public void Backward(Node node, Tensor grad, BackwardOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(grad);
+        if (node.Index >= _nodes.Length || !ReferenceEquals(_nodes[node.Index], node))
+        {
+            throw new ArgumentException($"Node '{node.Name}' does not belong to this executor's graph.", nameof(node));
+        }
+
+        BackwardCore([(node, grad)], options ?? new BackwardOptions());
+    }
+
+    private void BackwardCore(IReadOnlyList<(Node Node, Tensor Grad)> seeds, BackwardOptions options)
+    {
+        if (!_forwardDone)
+        {
+            throw new InvalidOperationException("Backward needs a forward pass first.");
+        }
+
+        if (options.NodeRules is not null && options.NodeRules.Count != _nodes.Length)
+        {
+            throw new ArgumentException($"NodeRules needs one rule per node ({_nodes.Length}); got {options.NodeRules.Count}.", nameof(options));
+        }
+
+        MarkNeedsGrad(options);
+        bool split = false;
+        bool anyRule = false;
+        for (int i = 0; i < _nodes.Length; i++)
+        {
+            BackwardRule rule = options.RuleOf(_nodes[i]);
+            anyRule |= rule is BackwardRule.Rescale or BackwardRule.RevealCancel;
+            split |= rule == BackwardRule.RevealCancel && _needsGrad[i];
+        }
+
+        int batch = _shapes![0][0];
+        if (anyRule && options.Pairs is null)
+        {
+            throw new ArgumentException("DeepLIFT rules need BackwardOptions.Pairs (which batch rows are compared).", nameof(options));
+        }
+
+        if (options.Pairs is not null && options.Pairs.BatchSize != batch)
+        {
+            throw new ArgumentException($"BackwardOptions.Pairs covers {options.Pairs.BatchSize} rows; the batch has {batch}.", nameof(options));
+        }
+
+        Array.Clear(_hasGrad);
+        _lastOptions = options;
+        _lastSplit = split;
+        if (split)
+        {
+            PropagateDeltas(options);
+        }
+
+        foreach ((Node node, Tensor g) in seeds)
+        {
+            int idx = node.Index;
             Tensor value = _values[idx]!;
             if (!g.SameShape(value))
             {
-                throw new ArgumentException($"Gradient for output '{Graph.Outputs[o].Node.Name}' has shape {Tensor.FormatShape(g.Shape)}; the output has {Tensor.FormatShape(value.Shape)}.", nameof(outputGrads));
+                throw new ArgumentException($"Gradient for node '{node.Name}' has shape {Tensor.FormatShape(g.Shape)}; the node has {Tensor.FormatShape(value.Shape)}.");
             }
 
             Tensor buffer = GradBuffer(idx);
+            Tensor? bufferNeg = split ? GradNegBuffer(idx) : null;
             if (_hasGrad[idx])
             {
                 System.Numerics.Tensors.TensorPrimitives.Add(buffer.Data, g.Data, buffer.Data);
+                if (bufferNeg is not null)
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Add(bufferNeg.Data, g.Data, bufferNeg.Data);
+                }
             }
             else
             {
                 g.Data.CopyTo(buffer.Data, 0);
+                if (bufferNeg is not null)
+                {
+                    g.Data.CopyTo(bufferNeg.Data, 0);
+                }
+
                 _hasGrad[idx] = true;
             }
         }
@@ -175,18 +248,26 @@ public sealed class Executor
                 if (_needsGrad[src])
                 {
                     Tensor buffer = GradBuffer(src);
+                    Tensor? bufferNeg = split ? GradNegBuffer(src) : null;
                     if (!_hasGrad[src])
                     {
                         Array.Clear(buffer.Data);
+                        if (bufferNeg is not null)
+                        {
+                            Array.Clear(bufferNeg.Data);
+                        }
+
                         _hasGrad[src] = true;
                     }
 
                     ctx.InputGradArray[j] = buffer;
+                    ctx.InputGradNegArray[j] = bufferNeg;
                     any = true;
                 }
                 else
                 {
                     ctx.InputGradArray[j] = null;
+                    ctx.InputGradNegArray[j] = null;
                 }
             }
 
@@ -195,21 +276,209 @@ public sealed class Executor
                 continue;
             }
 
-            if (!node.Op.SupportsRule(options.Rule))
-            {
-                throw new NotSupportedException($"Node '{node.Name}' ({node.Op.Kind}) does not implement the {options.Rule} rule.");
-            }
+            RunNode(i, options, split);
+        }
+    }
 
-            ctx.Output = _values[i]!;
-            ctx.OutputGrad = _grads[i]!;
-            ctx.ParameterGradients = options.ParameterGradients;
-            ctx.Training = Training;
-            ctx.Rule = options.Rule;
-            ctx.ReferenceRow = options.ReferenceRow;
-            ctx.Workspace = _workspaces[i];
+    /// <summary>Runs node i's backward into the input-gradient buffers already set in its context.</summary>
+    private void RunNode(int i, BackwardOptions options, bool split)
+    {
+        Node node = _nodes[i];
+        BackwardRule rule = options.RuleOf(node);
+        if (!node.Op.SupportsRule(rule))
+        {
+            throw new NotSupportedException($"Node '{node.Name}' ({node.Op.Kind}) does not implement the {rule} rule.");
+        }
+
+        BackwardContext ctx = _backward[i];
+        ctx.Output = _values[i]!;
+        ctx.OutputGrad = _grads[i]!;
+        ctx.ParameterGradients = options.ParameterGradients;
+        ctx.Training = Training;
+        ctx.Rule = rule;
+        ctx.Pairs = options.Pairs;
+        ctx.Workspace = _workspaces[i];
+        ctx.Split = split;
+        if (split)
+        {
+            PrepareSplitContext(i);
+            ctx.OutputGradNeg = _gradsNeg[i]!;
+            node.Op.BackwardSplit(ctx);
+        }
+        else
+        {
             node.Op.Backward(ctx);
         }
     }
+
+    /// <summary>Split pass, upward: Δ⁺ and Δ⁻ of every node (inputs: the sign split of x − x0 per pair).</summary>
+    private void PropagateDeltas(BackwardOptions options)
+    {
+        for (int i = 0; i < _nodes.Length; i++)
+        {
+            Node node = _nodes[i];
+            _deltaPos[i] = Sized(_deltaPos[i], _shapes![i]);
+            _deltaNeg[i] = Sized(_deltaNeg[i], _shapes![i]);
+            if (node.IsInput)
+            {
+                DeltaRules.SignSplit(_values[i]!, options.Pairs!, _deltaPos[i]!, _deltaNeg[i]!);
+                continue;
+            }
+
+            BackwardContext ctx = _backward[i];
+            for (int j = 0; j < node.Inputs.Count; j++)
+            {
+                ctx.InputArray[j] = _values[node.Inputs[j].Index]!;
+            }
+
+            ctx.Output = _values[i]!;
+            ctx.Rule = options.RuleOf(node);
+            ctx.Pairs = options.Pairs;
+            ctx.Workspace = _workspaces[i];
+            ctx.Training = Training;
+            ctx.Split = true;
+            PrepareSplitContext(i);
+            node.Op.PropagateDeltas(ctx);
+        }
+    }
+
+    private void PrepareSplitContext(int i)
+    {
+        Node node = _nodes[i];
+        BackwardContext ctx = _backward[i];
+        if (ctx.ScratchArray.Length != node.Inputs.Count)
+        {
+            ctx.ScratchArray = new Tensor[node.Inputs.Count];
+            ctx.InputDeltaPosArray = new Tensor[node.Inputs.Count];
+            ctx.InputDeltaNegArray = new Tensor[node.Inputs.Count];
+        }
+
+        for (int j = 0; j < node.Inputs.Count; j++)
+        {
+            int src = node.Inputs[j].Index;
+            ctx.ScratchArray[j] = Sized(ctx.ScratchArray[j], _shapes![src]);
+            ctx.InputDeltaPosArray[j] = _deltaPos[src]!;
+            ctx.InputDeltaNegArray[j] = _deltaNeg[src]!;
+        }
+
+        ctx.OutputScratch = Sized(ctx.OutputScratch, _shapes![i]);
+        ctx.OutputDeltaPos = _deltaPos[i]!;
+        ctx.OutputDeltaNeg = _deltaNeg[i]!;
+    }
+
+    private static Tensor Sized(Tensor? t, int[] shape)
+        => t is not null && t.Shape.AsSpan().SequenceEqual(shape) ? t : new Tensor(shape);
+
+    /// <summary>
+    /// The difference from reference of node <paramref name="name"/> after a DeepLIFT backward: row r holds
+    /// <c>v[InputRow[r]] − v[ReferenceRow[r]]</c> (zero in rows without a pair). In the split pass this is Δ⁺ + Δ⁻.
+    /// </summary>
+    public Tensor Delta(string name) => Delta(Graph[name]);
+
+    /// <summary>The difference from reference of <paramref name="node"/>; see <see cref="Delta(string)"/>.</summary>
+    public Tensor Delta(Node node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        RowPairs pairs = _lastOptions?.Pairs ?? throw new InvalidOperationException("Delta needs a backward pass with RowPairs first.");
+        var pos = new Tensor(_values[node.Index]!.Shape);
+        var neg = new Tensor(pos.Shape);
+        if (_lastSplit)
+        {
+            _deltaPos[node.Index]!.Data.CopyTo(pos.Data, 0);
+            System.Numerics.Tensors.TensorPrimitives.Add(pos.Data, _deltaNeg[node.Index]!.Data, pos.Data);
+            return pos;
+        }
+
+        DeltaRules.SignSplit(_values[node.Index]!, pairs, pos, neg);
+        System.Numerics.Tensors.TensorPrimitives.Add(pos.Data, neg.Data, pos.Data);
+        return pos;
+    }
+
+    /// <summary>
+    /// Summation-to-delta of one node after a DeepLIFT backward (the completeness audit): re-runs the node's rule alone
+    /// from its final output multipliers and returns, per batch row, Σ m_out·Δout and Σ over inputs of m_in·Δin (the node's
+    /// own share of the input multipliers), accumulated in double. In the split pass both use Σ m⁺Δ⁺ + m⁻Δ⁻.
+    /// </summary>
+    public NodeConservation Conservation(Node node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        BackwardOptions options = _lastOptions ?? throw new InvalidOperationException("Conservation needs a backward pass first.");
+        RowPairs pairs = options.Pairs ?? throw new InvalidOperationException("Conservation needs a DeepLIFT backward (with RowPairs).");
+        int i = node.Index;
+        int batch = pairs.BatchSize;
+        var outgoing = new double[batch];
+        var incoming = new double[batch];
+        var magnitude = new double[batch];
+        if (node.IsInput || !_hasGrad[i])
+        {
+            return new NodeConservation(node, outgoing, incoming, magnitude);
+        }
+
+        AccumulateContribution(i, _grads[i]!, _lastSplit ? _gradsNeg[i] : null, batch, outgoing, magnitude);
+        BackwardContext ctx = _backward[i];
+        var grads = new Tensor?[node.Inputs.Count];
+        var gradsNeg = new Tensor?[node.Inputs.Count];
+        for (int j = 0; j < node.Inputs.Count; j++)
+        {
+            int src = node.Inputs[j].Index;
+            ctx.InputArray[j] = _values[src]!;
+            grads[j] = new Tensor(_shapes![src]);
+            gradsNeg[j] = _lastSplit ? new Tensor(_shapes![src]) : null;
+            ctx.InputGradArray[j] = grads[j];
+            ctx.InputGradNegArray[j] = gradsNeg[j];
+        }
+
+        RunNode(i, options with { ParameterGradients = false }, _lastSplit);
+        for (int j = 0; j < node.Inputs.Count; j++)
+        {
+            AccumulateContribution(node.Inputs[j].Index, grads[j]!, gradsNeg[j], batch, incoming, magnitude);
+        }
+
+        return new NodeConservation(node, outgoing, incoming, magnitude);
+    }
+
+    private void AccumulateContribution(int index, Tensor m, Tensor? mNeg, int batch, double[] sums, double[] magnitude)
+    {
+        Tensor pos;
+        Tensor neg;
+        if (_lastSplit)
+        {
+            pos = _deltaPos[index]!;
+            neg = _deltaNeg[index]!;
+        }
+        else
+        {
+            pos = new Tensor(_values[index]!.Shape);
+            neg = new Tensor(pos.Shape);
+            DeltaRules.SignSplit(_values[index]!, _lastOptions!.Pairs!, pos, neg);
+        }
+
+        int rowLength = m.Length / batch;
+        for (int r = 0; r < batch; r++)
+        {
+            double s = 0;
+            double a = 0;
+            for (int k = r * rowLength; k < (r + 1) * rowLength; k++)
+            {
+                double c = ((double)m.Data[k] * pos.Data[k]) + ((double)(mNeg ?? m).Data[k] * neg.Data[k]);
+                s += c;
+                a += Math.Abs(c);
+            }
+
+            sums[r] += s;
+            magnitude[r] += a;
+        }
+    }
+
+    /// <summary>Split pass: the m⁻ multiplier at node <paramref name="node"/> from the last backward, or null.</summary>
+    public Tensor? GradientNeg(Node node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return _lastSplit && _hasGrad[node.Index] ? _gradsNeg[node.Index] : null;
+    }
+
+    /// <summary>True when the last backward ran the split (RevealCancel) pass.</summary>
+    public bool LastBackwardSplit => _lastSplit;
 
     /// <summary>The value of node <paramref name="name"/> from the last forward pass.</summary>
     public Tensor Value(string name) => Value(Graph[name]);
@@ -247,6 +516,18 @@ public sealed class Executor
 
             _needsGrad[i] = need;
         }
+    }
+
+    private Tensor GradNegBuffer(int index)
+    {
+        Tensor? g = _gradsNeg[index];
+        if (g is null || !g.Shape.AsSpan().SequenceEqual(_shapes![index]))
+        {
+            g = new Tensor(_shapes![index]);
+            _gradsNeg[index] = g;
+        }
+
+        return g;
     }
 
     private Tensor GradBuffer(int index)
@@ -327,6 +608,7 @@ public sealed class Executor
         _shapes = shapes;
         _inputShapesKey = inputs.Select(t => (int[])t.Shape.Clone()).ToArray();
         Array.Clear(_grads);
+        Array.Clear(_gradsNeg);
         Array.Clear(_hasGrad);
     }
 }

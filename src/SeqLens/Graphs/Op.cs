@@ -40,6 +40,34 @@ public abstract class Op
     /// <summary>Adds into the input gradients (and parameter gradients) from <see cref="BackwardContext.OutputGrad"/>.</summary>
     public abstract void Backward(BackwardContext context);
 
+    /// <summary>
+    /// Split pass (RevealCancel, DESIGN.md §3): writes <see cref="BackwardContext.OutputDeltaPos"/> and
+    /// <see cref="BackwardContext.OutputDeltaNeg"/> from the inputs' Δ⁺ and Δ⁻.
+    /// </summary>
+    /// <remarks>
+    /// Default for <see cref="AttributionClass.Linear"/> ops: the op is taken to have non-negative coefficients (pooling-avg,
+    /// reshape, flatten, pad, slice, concat, add, sum, mean, transpose, dropout in evaluation), so
+    /// <c>Δ⁺out = L(Δ⁺in)</c> and <c>Δ⁻out = L(Δ⁻in)</c> with the linear part <c>L(d) = F(d) − F(0)</c> (the constant,
+    /// e.g. a pad value, cancels). Ops with signed coefficients (conv, dense, batch-norm, sub) override it with the
+    /// W⁺/W⁻ split: <c>Δ⁺out = W⁺Δ⁺in + W⁻Δ⁻in</c>, <c>Δ⁻out = W⁺Δ⁻in + W⁻Δ⁺in</c>. Default for any other op:
+    /// the sign split of its own Δy, <c>Δ⁺ = max(Δy, 0)</c>, <c>Δ⁻ = min(Δy, 0)</c> (as the DeepLIFT reference
+    /// implementation does for Rescale nonlinearities).
+    /// </remarks>
+    public virtual void PropagateDeltas(BackwardContext context) => DeltaRules.PropagateDefault(this, context);
+
+    /// <summary>
+    /// Split pass: adds the input multipliers m⁺ and m⁻ from the output's m⁺ (<see cref="BackwardContext.OutputGrad"/>)
+    /// and m⁻ (<see cref="BackwardContext.OutputGradNeg"/>).
+    /// </summary>
+    /// <remarks>
+    /// Default for linear ops with non-negative coefficients: the gradient applied to m⁺ and m⁻ separately. Ops with signed
+    /// coefficients override it: <c>m⁺in = W⁺ᵀm⁺ + W⁻ᵀm⁻</c>, <c>m⁻in = W⁺ᵀm⁻ + W⁻ᵀm⁺</c>. Default for any other op
+    /// (DeepLIFT treats it with one multiplier): the output multiplier is <c>m⁺</c> where Δy &gt; 0 and <c>m⁻</c> elsewhere,
+    /// it goes through the op's own <see cref="Backward"/> rule, and the result is added into both m⁺ and m⁻ of the inputs.
+    /// Each default keeps Σ m⁺Δ⁺ + m⁻Δ⁻ equal across the node.
+    /// </remarks>
+    public virtual void BackwardSplit(BackwardContext context) => DeltaRules.BackwardDefault(this, context);
+
     /// <summary>Creates per-executor scratch for these shapes (null when the op needs none).</summary>
     public virtual object? CreateWorkspace(IReadOnlyList<int[]> inputShapes, int[] outputShape) => null;
 

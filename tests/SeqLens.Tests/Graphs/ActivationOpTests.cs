@@ -89,7 +89,9 @@ public class ActivationOpTests
         Graph g = OpHarness.Single([1, 3], (b, n) => b.Tanh(n));
         var exec = new Executor(g);
         exec.Forward(Tensor.FromValues([0.1f, 0.2f, 0.3f], 1, 3));
-        Assert.Throws<NotSupportedException>(() => exec.Backward(new Tensor(1, 3), new BackwardOptions { Rule = BackwardRule.Rescale }));
+        // DeepLIFT rules need row pairs; a rule the op does not implement (guided backprop) is refused, not approximated.
+        Assert.Throws<ArgumentException>(() => exec.Backward(new Tensor(1, 3), new BackwardOptions { Rule = BackwardRule.Rescale }));
+        Assert.Throws<NotSupportedException>(() => exec.Backward(new Tensor(1, 3), new BackwardOptions { Rule = BackwardRule.GuidedBackprop }));
     }
 
     [Fact]

@@ -148,6 +148,49 @@ public sealed class AffineOp : Op
         }
     }
 
+    /// <summary>Split pass (RevealCancel): per element, scale s ≥ 0 keeps Δ⁺/Δ⁻ (times s), s &lt; 0 swaps them.</summary>
+    public override void PropagateDeltas(BackwardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var w = (Expanded)context.Workspace!;
+        int size = w.Scale.Length;
+        float[] inPos = context.InputDeltaPos(0).Data;
+        float[] inNeg = context.InputDeltaNeg(0).Data;
+        float[] outPos = context.OutputDeltaPos.Data;
+        float[] outNeg = context.OutputDeltaNeg.Data;
+        for (int k = 0; k < outPos.Length; k++)
+        {
+            float scale = w.Scale[k % size];
+            outPos[k] = scale * (scale >= 0f ? inPos[k] : inNeg[k]);
+            outNeg[k] = scale * (scale >= 0f ? inNeg[k] : inPos[k]);
+        }
+    }
+
+    /// <summary>Split pass: <c>m⁺in += s·m⁺</c>, <c>m⁻in += s·m⁻</c> where s ≥ 0, crossed where s &lt; 0.</summary>
+    public override void BackwardSplit(BackwardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var w = (Expanded)context.Workspace!;
+        int size = w.Scale.Length;
+        float[] mp = context.OutputGrad.Data;
+        float[] mn = context.OutputGradNeg.Data;
+        Tensor? gp = context.InputGrad(0);
+        Tensor? gn = context.InputGradNeg(0);
+        for (int k = 0; k < mp.Length; k++)
+        {
+            float scale = w.Scale[k % size];
+            if (gp is not null)
+            {
+                gp.Data[k] += scale * (scale >= 0f ? mp[k] : mn[k]);
+            }
+
+            if (gn is not null)
+            {
+                gn.Data[k] += scale * (scale >= 0f ? mn[k] : mp[k]);
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public override void WriteAttributes(JsonObject attributes)
     {

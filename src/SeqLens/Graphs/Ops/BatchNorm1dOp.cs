@@ -240,6 +240,63 @@ public sealed class BatchNorm1dOp : Op
         }
     }
 
+    /// <summary>Split pass (evaluation): per channel scale s = γ/√(σ²+ε); s ≥ 0 keeps Δ⁺/Δ⁻, s &lt; 0 swaps them.</summary>
+    public override void PropagateDeltas(BackwardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ForEachChannelScale(context, (scale, o, n) =>
+        {
+            Span<float> outPos = context.OutputDeltaPos.Data.AsSpan(o, n);
+            Span<float> outNeg = context.OutputDeltaNeg.Data.AsSpan(o, n);
+            ReadOnlySpan<float> inPos = context.InputDeltaPos(0).Data.AsSpan(o, n);
+            ReadOnlySpan<float> inNeg = context.InputDeltaNeg(0).Data.AsSpan(o, n);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(scale >= 0f ? inPos : inNeg, scale, outPos);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(scale >= 0f ? inNeg : inPos, scale, outNeg);
+        });
+    }
+
+    /// <summary>Split pass (evaluation): <c>m⁺in += s·m⁺</c>, <c>m⁻in += s·m⁻</c> for s ≥ 0, crossed for s &lt; 0.</summary>
+    public override void BackwardSplit(BackwardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ForEachChannelScale(context, (scale, o, n) =>
+        {
+            ReadOnlySpan<float> mp = context.OutputGrad.Data.AsSpan(o, n);
+            ReadOnlySpan<float> mn = context.OutputGradNeg.Data.AsSpan(o, n);
+            if (context.InputGrad(0) is Tensor gp)
+            {
+                Span<float> d = gp.Data.AsSpan(o, n);
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(scale >= 0f ? mp : mn, scale, d, d);
+            }
+
+            if (context.InputGradNeg(0) is Tensor gn)
+            {
+                Span<float> d = gn.Data.AsSpan(o, n);
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(scale >= 0f ? mn : mp, scale, d, d);
+            }
+        });
+    }
+
+    private void ForEachChannelScale(BackwardContext context, Action<float, int, int> action)
+    {
+        if (context.Training)
+        {
+            throw new NotSupportedException("BatchNorm1d in training mode couples the batch rows; run attribution in evaluation mode.");
+        }
+
+        var stats = (Statistics)context.Workspace!;
+        int[] s = context.Input.Shape;
+        int length = s.Length == 3 ? s[2] : 1;
+        for (int b = 0; b < s[0]; b++)
+        {
+            for (int c = 0; c < Channels; c++)
+            {
+                float scale = stats.InvStd[c] * (Weight is null ? 1f : Weight.Value.Data[c]);
+                action(scale, ((b * Channels) + c) * length, length);
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public override void WriteAttributes(JsonObject attributes)
     {

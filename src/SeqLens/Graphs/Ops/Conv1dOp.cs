@@ -129,6 +129,42 @@ public sealed class Conv1dOp : Op
         }
     }
 
+    /// <summary>Split pass: <c>Δ⁺out = W⁺∗Δ⁺ + W⁻∗Δ⁻</c>, <c>Δ⁻out = W⁺∗Δ⁻ + W⁻∗Δ⁺</c> (the bias cancels in Δ).</summary>
+    public override void PropagateDeltas(BackwardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var g = (Conv1dGeometry)context.Workspace!;
+        (float[] wp, float[] wn) = DeltaRules.SplitWeights(Weight.Value.Data);
+        float[] tmp = context.OutputScratch.Data;
+        float[] dp = context.InputDeltaPos(0).Data;
+        float[] dn = context.InputDeltaNeg(0).Data;
+        Conv1d.Forward(g, dp, wp, [], context.OutputDeltaPos.Data);
+        Conv1d.Forward(g, dn, wn, [], tmp);
+        System.Numerics.Tensors.TensorPrimitives.Add(context.OutputDeltaPos.Data, tmp, context.OutputDeltaPos.Data);
+        Conv1d.Forward(g, dn, wp, [], context.OutputDeltaNeg.Data);
+        Conv1d.Forward(g, dp, wn, [], tmp);
+        System.Numerics.Tensors.TensorPrimitives.Add(context.OutputDeltaNeg.Data, tmp, context.OutputDeltaNeg.Data);
+    }
+
+    /// <summary>Split pass: <c>m⁺in += W⁺ᵀm⁺ + W⁻ᵀm⁻</c>, <c>m⁻in += W⁺ᵀm⁻ + W⁻ᵀm⁺</c>.</summary>
+    public override void BackwardSplit(BackwardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var g = (Conv1dGeometry)context.Workspace!;
+        (float[] wp, float[] wn) = DeltaRules.SplitWeights(Weight.Value.Data);
+        if (context.InputGrad(0) is Tensor mp)
+        {
+            Conv1d.BackwardInput(g, context.OutputGrad.Data, wp, mp.Data);
+            Conv1d.BackwardInput(g, context.OutputGradNeg.Data, wn, mp.Data);
+        }
+
+        if (context.InputGradNeg(0) is Tensor mn)
+        {
+            Conv1d.BackwardInput(g, context.OutputGradNeg.Data, wp, mn.Data);
+            Conv1d.BackwardInput(g, context.OutputGrad.Data, wn, mn.Data);
+        }
+    }
+
     /// <inheritdoc/>
     public override void WriteAttributes(JsonObject attributes)
     {

@@ -118,6 +118,41 @@ public sealed class DenseOp : Op
         }
     }
 
+    /// <summary>Split pass: <c>Δ⁺out = W⁺Δ⁺ + W⁻Δ⁻</c>, <c>Δ⁻out = W⁺Δ⁻ + W⁻Δ⁺</c> (the bias cancels in Δ).</summary>
+    public override void PropagateDeltas(BackwardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        int rows = context.Input.Length / InFeatures;
+        (float[] wp, float[] wn) = DeltaRules.SplitWeights(Weight.Value.Data);
+        float[] dp = context.InputDeltaPos(0).Data;
+        float[] dn = context.InputDeltaNeg(0).Data;
+        Gemm.Multiply(false, true, rows, OutFeatures, InFeatures, dp, InFeatures, wp, InFeatures, context.OutputDeltaPos.Data, OutFeatures, 0f);
+        Gemm.Multiply(false, true, rows, OutFeatures, InFeatures, dn, InFeatures, wn, InFeatures, context.OutputDeltaPos.Data, OutFeatures, 1f);
+        Gemm.Multiply(false, true, rows, OutFeatures, InFeatures, dn, InFeatures, wp, InFeatures, context.OutputDeltaNeg.Data, OutFeatures, 0f);
+        Gemm.Multiply(false, true, rows, OutFeatures, InFeatures, dp, InFeatures, wn, InFeatures, context.OutputDeltaNeg.Data, OutFeatures, 1f);
+    }
+
+    /// <summary>Split pass: <c>m⁺in += W⁺ᵀm⁺ + W⁻ᵀm⁻</c>, <c>m⁻in += W⁺ᵀm⁻ + W⁻ᵀm⁺</c>.</summary>
+    public override void BackwardSplit(BackwardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        int rows = context.Input.Length / InFeatures;
+        (float[] wp, float[] wn) = DeltaRules.SplitWeights(Weight.Value.Data);
+        float[] mp = context.OutputGrad.Data;
+        float[] mn = context.OutputGradNeg.Data;
+        if (context.InputGrad(0) is Tensor gp)
+        {
+            Gemm.Multiply(false, false, rows, InFeatures, OutFeatures, mp, OutFeatures, wp, InFeatures, gp.Data, InFeatures, 1f);
+            Gemm.Multiply(false, false, rows, InFeatures, OutFeatures, mn, OutFeatures, wn, InFeatures, gp.Data, InFeatures, 1f);
+        }
+
+        if (context.InputGradNeg(0) is Tensor gn)
+        {
+            Gemm.Multiply(false, false, rows, InFeatures, OutFeatures, mn, OutFeatures, wp, InFeatures, gn.Data, InFeatures, 1f);
+            Gemm.Multiply(false, false, rows, InFeatures, OutFeatures, mp, OutFeatures, wn, InFeatures, gn.Data, InFeatures, 1f);
+        }
+    }
+
     /// <inheritdoc/>
     public override void WriteAttributes(JsonObject attributes)
     {

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace SeqLens.Graphs.Ops;
 
 /// <summary>
@@ -5,10 +7,26 @@ namespace SeqLens.Graphs.Ops;
 /// owns the backward rules: gradient, and (DESIGN.md §3) the DeepLIFT rules, which need only the saved input and
 /// output of each row and of its paired reference row, so every element-wise op gets them for free.
 /// </summary>
+/// <remarks>
+/// <para><b>Rescale</b> (Shrikumar et al. 2017, §3.5.2): <c>m = Δy/Δx</c> with <c>Δx = x − x0</c>, <c>Δy = f(x) − f(x0)</c>.
+/// NOTE: where <c>|Δx| &lt; </c><see cref="RescaleEpsilon"/> (1e-6) the multiplier is the gradient <c>f'(x)</c> at the
+/// input row's value x (not at the midpoint), as captum's DeepLift does; the completeness error this leaves is
+/// O(Δx²) per element.</para>
+/// <para><b>RevealCancel</b> (§3.5.3): with the input's Δx⁺ and Δx⁻ (split pass),
+/// <c>Δy⁺ = ½(f(x0 + Δx⁺) − f(x0)) + ½(f(x) − f(x0 + Δx⁻))</c>,
+/// <c>Δy⁻ = ½(f(x0 + Δx⁻) − f(x0)) + ½(f(x) − f(x0 + Δx⁺))</c> (so Δy⁺ + Δy⁻ = Δy exactly), and
+/// <c>m⁺in = m⁺out·Δy⁺/Δx⁺</c>, <c>m⁻in = m⁻out·Δy⁻/Δx⁻</c> (gradient at x where |Δx±| &lt; 1e-6).</para>
+/// </remarks>
 public abstract class ElementwiseOp : Op
 {
+    /// <summary>Below this |Δx| the DeepLIFT multiplier falls back to the gradient at x (1e-6).</summary>
+    public const float RescaleEpsilon = 1e-6f;
+
     /// <inheritdoc/>
     public override AttributionClass Attribution => AttributionClass.Elementwise;
+
+    /// <inheritdoc/>
+    public override bool SupportsRule(BackwardRule rule) => rule is BackwardRule.Gradient or BackwardRule.Rescale or BackwardRule.RevealCancel;
 
     /// <inheritdoc/>
     public override int[] InferShape(IReadOnlyList<int[]> inputShapes)
@@ -44,9 +62,180 @@ public abstract class ElementwiseOp : Op
             case BackwardRule.Gradient:
                 AddGradient(context.Input.Data, context.Output.Data, context.OutputGrad.Data, dx.Data);
                 break;
+            case BackwardRule.Rescale:
+            case BackwardRule.RevealCancel:
+                // RevealCancel outside the split pass (only when the executor audits a single node) is Rescale.
+                Rescale(context, dx);
+                break;
             default:
-                // NOTE: the attribution issue implements Rescale / RevealCancel / guided rules here, once, for every element-wise op.
-                throw new NotSupportedException($"{Kind}: the {context.Rule} rule is not implemented yet; use the gradient rule.");
+                throw new NotSupportedException($"{Kind}: the {context.Rule} rule is not implemented.");
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void PropagateDeltas(BackwardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Rule != BackwardRule.RevealCancel)
+        {
+            base.PropagateDeltas(context);
+            return;
+        }
+
+        RowPairs pairs = context.Pairs!;
+        int rowLength = context.Input.Length / pairs.BatchSize;
+        float[] x = context.Input.Data;
+        float[] y = context.Output.Data;
+        for (int r = 0; r < pairs.BatchSize; r++)
+        {
+            Span<float> outPos = context.OutputDeltaPos.Data.AsSpan(r * rowLength, rowLength);
+            Span<float> outNeg = context.OutputDeltaNeg.Data.AsSpan(r * rowLength, rowLength);
+            if (!pairs.HasPair(r))
+            {
+                outPos.Clear();
+                outNeg.Clear();
+                continue;
+            }
+
+            ReadOnlySpan<float> x0 = x.AsSpan(pairs.ReferenceRow[r] * rowLength, rowLength);
+            ReadOnlySpan<float> y0 = y.AsSpan(pairs.ReferenceRow[r] * rowLength, rowLength);
+            ReadOnlySpan<float> y1 = y.AsSpan(pairs.InputRow[r] * rowLength, rowLength);
+            ReadOnlySpan<float> dPos = context.InputDeltaPos(0).Data.AsSpan(r * rowLength, rowLength);
+            ReadOnlySpan<float> dNeg = context.InputDeltaNeg(0).Data.AsSpan(r * rowLength, rowLength);
+            Span<float> probe = context.Scratch(0).Data.AsSpan(r * rowLength, rowLength);
+            Span<float> fPos = context.OutputScratch.Data.AsSpan(r * rowLength, rowLength);
+            System.Numerics.Tensors.TensorPrimitives.Add(x0, dPos, probe);
+            Apply(probe, fPos); // f(x0 + Δx⁺)
+            System.Numerics.Tensors.TensorPrimitives.Add(x0, dNeg, probe);
+            Apply(probe, outNeg); // f(x0 + Δx⁻), for now
+            for (int k = 0; k < rowLength; k++)
+            {
+                float fn = outNeg[k];
+                outPos[k] = (0.5f * (fPos[k] - y0[k])) + (0.5f * (y1[k] - fn));
+                outNeg[k] = (0.5f * (fn - y0[k])) + (0.5f * (y1[k] - fPos[k]));
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void BackwardSplit(BackwardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Rule != BackwardRule.RevealCancel)
+        {
+            base.BackwardSplit(context);
+            return;
+        }
+
+        RowPairs pairs = context.Pairs!;
+        int rowLength = context.Input.Length / pairs.BatchSize;
+        float[] x = context.Input.Data;
+        float[] y = context.Output.Data;
+        Tensor? gp = context.InputGrad(0);
+        Tensor? gn = context.InputGradNeg(0);
+        for (int r = 0; r < pairs.BatchSize; r++)
+        {
+            if (!pairs.HasPair(r))
+            {
+                continue;
+            }
+
+            int o = r * rowLength;
+            ReadOnlySpan<float> dPos = context.InputDeltaPos(0).Data.AsSpan(o, rowLength);
+            ReadOnlySpan<float> dNeg = context.InputDeltaNeg(0).Data.AsSpan(o, rowLength);
+            ReadOnlySpan<float> yPos = context.OutputDeltaPos.Data.AsSpan(o, rowLength);
+            ReadOnlySpan<float> yNeg = context.OutputDeltaNeg.Data.AsSpan(o, rowLength);
+            ReadOnlySpan<float> mp = context.OutputGrad.Data.AsSpan(o, rowLength);
+            ReadOnlySpan<float> mn = context.OutputGradNeg.Data.AsSpan(o, rowLength);
+            Span<float> slope = context.Scratch(0).Data.AsSpan(o, rowLength);
+            bool slopeReady = false;
+            for (int k = 0; k < rowLength; k++)
+            {
+                bool smallPos = Math.Abs(dPos[k]) < RescaleEpsilon;
+                bool smallNeg = Math.Abs(dNeg[k]) < RescaleEpsilon;
+                if ((smallPos || smallNeg) && !slopeReady)
+                {
+                    Slope(x.AsSpan(pairs.InputRow[r] * rowLength, rowLength), y.AsSpan(pairs.InputRow[r] * rowLength, rowLength), slope);
+                    slopeReady = true;
+                }
+
+                if (gp is not null)
+                {
+                    gp.Data[o + k] += mp[k] * (smallPos ? slope[k] : yPos[k] / dPos[k]);
+                }
+
+                if (gn is not null)
+                {
+                    gn.Data[o + k] += mn[k] * (smallNeg ? slope[k] : yNeg[k] / dNeg[k]);
+                }
+            }
+        }
+    }
+
+    private void Rescale(BackwardContext context, Tensor dx)
+    {
+        RowPairs pairs = context.Pairs ?? throw new InvalidOperationException($"{Kind}: the {context.Rule} rule needs row pairs.");
+        int rowLength = context.Input.Length / pairs.BatchSize;
+        float[] x = context.Input.Data;
+        float[] y = context.Output.Data;
+        float[] m = context.OutputGrad.Data;
+        float[] g = dx.Data;
+        float[]? slope = null;
+        try
+        {
+            for (int r = 0; r < pairs.BatchSize; r++)
+            {
+                if (!pairs.HasPair(r))
+                {
+                    continue;
+                }
+
+                int o = r * rowLength;
+                int a = pairs.InputRow[r] * rowLength;
+                int b = pairs.ReferenceRow[r] * rowLength;
+                bool slopeReady = false;
+                for (int k = 0; k < rowLength; k++)
+                {
+                    float d = x[a + k] - x[b + k];
+                    if (Math.Abs(d) >= RescaleEpsilon)
+                    {
+                        g[o + k] += m[o + k] * ((y[a + k] - y[b + k]) / d);
+                        continue;
+                    }
+
+                    if (!slopeReady)
+                    {
+                        slope ??= ArrayPool<float>.Shared.Rent(rowLength);
+                        Slope(x.AsSpan(a, rowLength), y.AsSpan(a, rowLength), slope.AsSpan(0, rowLength));
+                        slopeReady = true;
+                    }
+
+                    g[o + k] += m[o + k] * slope![k];
+                }
+            }
+        }
+        finally
+        {
+            if (slope is not null)
+            {
+                ArrayPool<float>.Shared.Return(slope);
+            }
+        }
+    }
+
+    /// <summary>Writes f'(x) into <paramref name="slope"/>.</summary>
+    private void Slope(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> slope)
+    {
+        float[] ones = ArrayPool<float>.Shared.Rent(x.Length);
+        try
+        {
+            ones.AsSpan(0, x.Length).Fill(1f);
+            slope.Clear();
+            AddGradient(x, y, ones.AsSpan(0, x.Length), slope);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(ones);
         }
     }
 }

@@ -15,6 +15,9 @@ public sealed class GlobalMaxPoolOp : Op
     public override AttributionClass Attribution => AttributionClass.MaxPool;
 
     /// <inheritdoc/>
+    public override bool SupportsRule(BackwardRule rule) => rule is BackwardRule.Gradient or BackwardRule.Rescale or BackwardRule.RevealCancel;
+
+    /// <inheritdoc/>
     public override int[] InferShape(IReadOnlyList<int[]> inputShapes)
     {
         ExpectInputs(inputShapes, 1);
@@ -50,7 +53,15 @@ public sealed class GlobalMaxPoolOp : Op
         if (context.InputGrad(0) is Tensor dx)
         {
             int[] s = context.Input.Shape;
-            Pool1d.MaxBackward(s[0] * s[1], s[2], 1, context.OutputGrad.Data, (int[])context.Workspace!, dx.Data);
+            if (context.Rule == BackwardRule.Gradient)
+            {
+                Pool1d.MaxBackward(s[0] * s[1], s[2], 1, context.OutputGrad.Data, (int[])context.Workspace!, dx.Data);
+            }
+            else
+            {
+                // DeepLIFT: the paired-window Shapley rule of MaxPool1dOp with one window per row.
+                MaxPool1dOp.PairedMaxBackward(context.Pairs!, s[1], s[2], 1, context.Input.Data, context.OutputGrad.Data, (int[])context.Workspace!, dx.Data);
+            }
         }
     }
 }

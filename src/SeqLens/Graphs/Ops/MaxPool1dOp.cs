@@ -86,7 +86,98 @@ public sealed class MaxPool1dOp : Op
 
         var w = (Workspace)context.Workspace!;
         int[] s = context.Input.Shape;
-        Pool1d.MaxBackward(s[0] * s[1], s[2], context.Output.Shape[2], context.OutputGrad.Data, w.Argmax, dx.Data);
+        if (context.Rule == BackwardRule.Gradient)
+        {
+            Pool1d.MaxBackward(s[0] * s[1], s[2], context.Output.Shape[2], context.OutputGrad.Data, w.Argmax, dx.Data);
+        }
+        else
+        {
+            PairedMaxBackward(context.Pairs!, s[1], s[2], context.Output.Shape[2], context.Input.Data, context.OutputGrad.Data, w.Argmax, dx.Data);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override bool SupportsRule(BackwardRule rule) => rule is BackwardRule.Gradient or BackwardRule.Rescale or BackwardRule.RevealCancel;
+
+    /// <summary>
+    /// DeepLIFT rule of max pooling (Rescale and RevealCancel alike), per pair and window: with <c>a</c> the winner of the
+    /// input window and <c>b</c> the winner of the reference window, the window's <c>Δy = x[a] − x0[b]</c> is shared between
+    /// positions a and b by the Shapley values of the two-position game <c>max(x_a, x_b)</c>:
+    /// <c>φa = ½(max(x[a], x0[b]) − y0) + ½(y − max(x0[a], x[b]))</c>, <c>φb = ½(max(x0[a], x[b]) − y0) + ½(y − max(x[a], x0[b]))</c>,
+    /// <c>m_a = m·φa/Δx[a]</c>, <c>m_b = m·φb/Δx[b]</c>.
+    /// </summary>
+    /// <remarks>
+    /// φa + φb = Δy exactly (summation-to-delta per window); when a = b the rule is the gradient (m_a = m, since Δy = Δx[a]);
+    /// 0 ≤ φ/Δx ≤ 1 because max is monotone and 1-Lipschitz. NOTE: where |Δx| &lt; 1e-6 at one position its share goes to the
+    /// other position (the share is itself below 1e-6); when both are below, the gradient (m at a) is used. Used by
+    /// <see cref="MaxPool1dOp"/> and <see cref="GlobalMaxPoolOp"/>; overlapping windows add their multipliers.
+    /// </remarks>
+    internal static void PairedMaxBackward(RowPairs pairs, int channels, int length, int outLength, float[] x, float[] m, int[] argmax, float[] dx)
+    {
+        const float eps = ElementwiseOp.RescaleEpsilon;
+        for (int r = 0; r < pairs.BatchSize; r++)
+        {
+            if (!pairs.HasPair(r))
+            {
+                continue;
+            }
+
+            for (int c = 0; c < channels; c++)
+            {
+                int rowIn = ((pairs.InputRow[r] * channels) + c) * length;
+                int rowRef = ((pairs.ReferenceRow[r] * channels) + c) * length;
+                int rowOut = ((r * channels) + c) * length;
+                int argIn = ((pairs.InputRow[r] * channels) + c) * outLength;
+                int argRef = ((pairs.ReferenceRow[r] * channels) + c) * outLength;
+                int mo = ((r * channels) + c) * outLength;
+                for (int t = 0; t < outLength; t++)
+                {
+                    int a = argmax[argIn + t];
+                    int b = argmax[argRef + t];
+                    float mt = m[mo + t];
+                    if (a < 0 || b < 0)
+                    {
+                        continue;
+                    }
+
+                    if (a == b)
+                    {
+                        dx[rowOut + a] += mt;
+                        continue;
+                    }
+
+                    float xa = x[rowIn + a];
+                    float xb = x[rowIn + b];
+                    float x0a = x[rowRef + a];
+                    float x0b = x[rowRef + b];
+                    float y = xa;
+                    float y0 = x0b;
+                    float phiA = (0.5f * (Math.Max(xa, x0b) - y0)) + (0.5f * (y - Math.Max(x0a, xb)));
+                    float phiB = (0.5f * (Math.Max(x0a, xb) - y0)) + (0.5f * (y - Math.Max(xa, x0b)));
+                    float da = xa - x0a;
+                    float db = xb - x0b;
+                    bool smallA = Math.Abs(da) < eps;
+                    bool smallB = Math.Abs(db) < eps;
+                    if (smallA && smallB)
+                    {
+                        dx[rowOut + a] += mt;
+                    }
+                    else if (smallA)
+                    {
+                        dx[rowOut + b] += mt * ((phiA + phiB) / db);
+                    }
+                    else if (smallB)
+                    {
+                        dx[rowOut + a] += mt * ((phiA + phiB) / da);
+                    }
+                    else
+                    {
+                        dx[rowOut + a] += mt * (phiA / da);
+                        dx[rowOut + b] += mt * (phiB / db);
+                    }
+                }
+            }
+        }
     }
 
     /// <inheritdoc/>

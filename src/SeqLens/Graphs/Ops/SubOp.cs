@@ -45,4 +45,39 @@ public sealed class SubOp : Op
             TensorPrimitives.Subtract(db.Data, dy, db.Data);
         }
     }
+
+    /// <summary>Split pass: <c>Δ⁺out = Δ⁺a − Δ⁻b</c>, <c>Δ⁻out = Δ⁻a − Δ⁺b</c>.</summary>
+    public override void PropagateDeltas(BackwardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        TensorPrimitives.Subtract(context.InputDeltaPos(0).Data, context.InputDeltaNeg(1).Data, context.OutputDeltaPos.Data);
+        TensorPrimitives.Subtract(context.InputDeltaNeg(0).Data, context.InputDeltaPos(1).Data, context.OutputDeltaNeg.Data);
+    }
+
+    /// <summary>Split pass: <c>m⁺a += m⁺</c>, <c>m⁻a += m⁻</c>, <c>m⁺b −= m⁻</c>, <c>m⁻b −= m⁺</c>.</summary>
+    public override void BackwardSplit(BackwardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        float[] mp = context.OutputGrad.Data;
+        float[] mn = context.OutputGradNeg.Data;
+        if (context.InputGrad(0) is Tensor ap)
+        {
+            TensorPrimitives.Add(ap.Data, mp, ap.Data);
+        }
+
+        if (context.InputGradNeg(0) is Tensor an)
+        {
+            TensorPrimitives.Add(an.Data, mn, an.Data);
+        }
+
+        if (context.InputGrad(1) is Tensor bp)
+        {
+            TensorPrimitives.Subtract(bp.Data, mn, bp.Data);
+        }
+
+        if (context.InputGradNeg(1) is Tensor bn)
+        {
+            TensorPrimitives.Subtract(bn.Data, mp, bn.Data);
+        }
+    }
 }

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using SeqLens.Attribution;
+using SeqLens.Graphs;
+
+namespace SeqLens.Bench.Attribution;
+
+/// <summary>
+/// Attribution throughput on the full-size Basset-like model (Conv(4,300,19,same)+BN+ReLU+MaxPool3 →
+/// Conv(300,200,11)+BN+ReLU+MaxPool4 → Conv(200,200,7)+BN+ReLU+MaxPool4 → Dense(1000)+ReLU → Dense(164), L = 600):
+/// DeepLIFT-SHAP with 20 dinucleotide-shuffle references (shared input rows, and the stacked layout for comparison) and
+/// integrated gradients with 50 steps, in sequences per second (median of rounds after a warm-up).
+/// </summary>
+/// <remarks>
+/// Usage: <c>dotnet run -c Release --project bench/SeqLens.Bench -- attribution [sequences] [rounds] [--torch]</c>
+/// (defaults 2 sequences, 3 rounds). With <c>--torch</c> the PyTorch equivalents (tools/bench/torch_attribution.py) run
+/// right after, in the same run, and the speed-ups are printed; targets ≥ 4× (DeepLIFT-SHAP) and ≥ 2× (IG).
+/// </remarks>
+public static class AttributionBenchmark
+{
+    public static int Run(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        string[] numbers = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        int sequences = numbers.Length > 0 ? int.Parse(numbers[0], CultureInfo.InvariantCulture) : 2;
+        int rounds = numbers.Length > 1 ? int.Parse(numbers[1], CultureInfo.InvariantCulture) : 3;
+        bool torch = args.Contains("--torch");
+        Graph g = Basset();
+        var rng = new Rng(1);
+        var seqs = new string[sequences];
+        for (int i = 0; i < sequences; i++)
+        {
+            seqs[i] = new string(Enumerable.Range(0, 600).Select(_ => "ACGT"[rng.NextInt(4)]).ToArray());
+        }
+
+        Tensor x = SeqLens.Sequences.OneHot.Encode(seqs);
+        var target = AttributionTarget.Task(0);
+        var shared = new DeepLiftShap(g, AttributionReferences.DinucleotideShuffles(20, 1), new DeepLiftOptions { BatchSize = 1 });
+        var stacked = new DeepLiftShap(g, AttributionReferences.DinucleotideShuffles(20, 1), new DeepLiftOptions { BatchSize = 1, ShareInputRows = false });
+        var ig = new IntegratedGradients(g) { Steps = 50, BatchSize = 52 };
+        double dls = Median(rounds, sequences, () => shared.Attribute(x, target));
+        double dlsStacked = Median(Math.Max(1, rounds / 2), sequences, () => stacked.Attribute(x, target));
+        double igs = Median(rounds, sequences, () => ig.Attribute(x, AttributionReferences.Zeros(), target));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seqlens deeplift-shap x20 (shared input rows): {1 / dls:F3} seq/s ({dls:F2} s/seq)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seqlens deeplift-shap x20 (stacked [x; x0]):   {1 / dlsStacked:F3} seq/s ({dlsStacked:F2} s/seq)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seqlens ig x50:                                {1 / igs:F3} seq/s ({igs:F2} s/seq)"));
+        if (!torch)
+        {
+            return 0;
+        }
+
+        string script = Path.Combine(FindRoot(), "tools", "bench", "torch_attribution.py");
+        var psi = new ProcessStartInfo("/usr/bin/python3", [script, "--sequences", sequences.ToString(CultureInfo.InvariantCulture), "--rounds", rounds.ToString(CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardOutput = true,
+        };
+        using Process p = Process.Start(psi) ?? throw new InvalidOperationException("Could not start python3.");
+        var torchSeconds = new Dictionary<string, double>(StringComparer.Ordinal);
+        while (p.StandardOutput.ReadLine() is string line)
+        {
+            Console.WriteLine("torch " + line);
+            using JsonDocument doc = JsonDocument.Parse(line);
+            if (doc.RootElement.TryGetProperty("what", out JsonElement what))
+            {
+                torchSeconds[what.GetString()!] = doc.RootElement.GetProperty("median_s_per_seq").GetDouble();
+            }
+        }
+
+        p.WaitForExit();
+        if (torchSeconds.TryGetValue("deeplift-shap x20", out double t1) && torchSeconds.TryGetValue("ig x50", out double t2))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"speed-up deeplift-shap: {t1 / dls:F2}x (target 4x); ig: {t2 / igs:F2}x (target 2x)"));
+            return t1 / dls >= 4 && t2 / igs >= 2 ? 0 : 1;
+        }
+
+        return 1;
+    }
+
+    /// <summary>Median seconds per sequence over <paramref name="rounds"/> timed runs after one warm-up run.</summary>
+    private static double Median(int rounds, int sequences, Action run)
+    {
+        run();
+        var seconds = new double[rounds];
+        for (int i = 0; i < rounds; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            run();
+            seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds / sequences;
+        }
+
+        Array.Sort(seconds);
+        return seconds[rounds / 2];
+    }
+
+    private static Graph Basset()
+    {
+        var b = new GraphBuilder(0);
+        Node x = b.Input("dna", 4, 600);
+        Node h = b.MaxPool1d(b.Relu(b.BatchNorm1d(b.Conv1d(x, 300, 19, padding: Padding.Same))), 3);
+        h = b.MaxPool1d(b.Relu(b.BatchNorm1d(b.Conv1d(h, 200, 11))), 4);
+        h = b.MaxPool1d(b.Relu(b.BatchNorm1d(b.Conv1d(h, 200, 7))), 4);
+        Node f = b.Relu(b.Dense(b.Flatten(h), 1000));
+        return b.Build(b.Dense(f, 164), activation: OutputActivation.Sigmoid);
+    }
+
+    private static string FindRoot()
+    {
+        for (string? d = AppContext.BaseDirectory; d is not null; d = Path.GetDirectoryName(d))
+        {
+            if (File.Exists(Path.Combine(d, "SeqLens.slnx")))
+            {
+                return d;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+}
