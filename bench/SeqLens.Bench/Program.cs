@@ -21,6 +21,8 @@ internal static class Program
                 return Sequences.OneHotBenchmark.Run(args[1..]);
             case "fasta-read":
                 return IO.FastaReadBenchmark.Run(args[1..]);
+            case "qrnn":
+                return Recurrent.QrnnBenchmark.Run(args[1..]);
         }
 
         if (args.Length == 0 || args[0] is not ("gemm" or "conv" or "pool"))
