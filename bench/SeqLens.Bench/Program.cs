@@ -23,11 +23,13 @@ internal static class Program
                 return IO.FastaReadBenchmark.Run(args[1..]);
             case "qrnn":
                 return Recurrent.QrnnBenchmark.Run(args[1..]);
+            case "onnx-import":
+                return Import.OnnxImportBenchmark.Run(args[1..]);
         }
 
         if (args.Length == 0 || args[0] is not ("gemm" or "conv" or "pool"))
         {
-            Console.WriteLine("usage: dotnet run -c Release --project bench/SeqLens.Bench -- gemm|conv|pool|models|onehot|fasta-read [options]");
+            Console.WriteLine("usage: dotnet run -c Release --project bench/SeqLens.Bench -- gemm|conv|pool|models|onehot|fasta-read|onnx-import [options]");
             Console.WriteLine("  gemm|conv|pool [--threads 1,2] [--repeats N] [--filter text] [--no-torch]");
             Console.WriteLine("  models [--threads 1,2] [--repeats N] [--only basset,deepsea] [--no-torch]");
             return args.Length == 0 ? 0 : 1;

@@ -38,6 +38,7 @@ public static class SeqLensCli
         Commands.TrainCommand.Create(console),
         Commands.PredictCommand.Create(console),
         Commands.GradCamCommand.Create(console),
+        Commands.ImportCommand.Create(console),
     ];
 }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SeqLens.Attribution.GradCam;
+using SeqLens.Import;
 using SeqLens.IO.Models;
 using SeqLens.IO.Npy;
 using SeqLens.Kernels;
@@ -13,7 +14,8 @@ internal static class GradCamCommand
 {
     internal static Command Create(CliConsole console)
     {
-        var model = new Option<string>("--model") { Description = "Model folder (model.json + model.safetensors).", Required = true };
+        var model = new Option<string>("--model") { Description = "Model: a SeqLens folder or model.json, an .onnx file, a Keras .h5, or a Keras .json with --weights.", Required = true };
+        var weights = new Option<string?>("--weights") { Description = "Weights for --model: Keras HDF5 for a Keras JSON; a PyTorch state dict or .safetensors for a SeqLens spec." };
         var fasta = new Option<string>("--fasta") { Description = "Sequences to explain (plain, gzip or bgzip FASTA).", Required = true };
         var layer = new Option<string>("--layer") { Description = "Name of the node to explain (a conv, pooling, activation or QRNN node with a length axis).", Required = true };
         var output = new Option<string>("--out") { Description = "Output .npz: names, onehot (N,4,L), cam (N,Lnode), nucleotide (N,L), weights (N,C), field_start/field_end (Lnode) [, guided (N,4,L)].", Required = true };
@@ -28,7 +30,7 @@ internal static class GradCamCommand
         var threads = new Option<int?>("--threads") { Description = "Kernel threads (default: all cores); results do not depend on it." };
         var command = new Command("gradcam", "Grad-CAM (1-D) of a model layer for every sequence of a FASTA file, mapped to nucleotides through the receptive field.")
         {
-            model, fasta, layer, output, target, contrast, plusPlus, guided, noRelu, aggregate, batchSize, fitLength, threads,
+            model, weights, fasta, layer, output, target, contrast, plusPlus, guided, noRelu, aggregate, batchSize, fitLength, threads,
         };
         command.SetAction(parseResult =>
         {
@@ -51,7 +53,7 @@ internal static class GradCamCommand
                 null => NucleotideAggregation.Mean,
             };
 
-            LoadedModel loaded = ModelFile.Load(parseResult.GetValue(model)!);
+            LoadedModel loaded = ModelLoader.Load(parseResult.GetValue(model)!, parseResult.GetValue(weights));
             IReadOnlyList<string> tasks = loaded.Graph.Outputs[0].TaskNames;
             int task = parseResult.GetValue(target) is string ts ? TaskIndex(ts, tasks, "--target") : 0;
             int? versus = parseResult.GetValue(contrast) is string cs ? TaskIndex(cs, tasks, "--contrast") : null;
@@ -76,7 +78,7 @@ internal static class GradCamCommand
             float[] cam = new float[n * nodeLength];
             float[] nucleotide = new float[n * length];
             float[]? guidedScores = options.Guided ? new float[n * channels * length] : null;
-            float[]? weights = null;
+            float[]? channelWeights = null;
             int width = 0;
             for (int start = 0; start < n; start += batch)
             {
@@ -84,10 +86,10 @@ internal static class GradCamCommand
                 var x = new Tensor(data.X.Data.AsSpan(start * channels * length, rows * channels * length).ToArray(), rows, channels, length);
                 GradCamResult r = explainer.Attribute(x, new GradCamTarget(task, versus));
                 width = r.Weights.Shape[1];
-                weights ??= new float[n * width];
+                channelWeights ??= new float[n * width];
                 r.Cam.Data.CopyTo(cam, start * nodeLength);
                 r.Nucleotide.Data.CopyTo(nucleotide, start * length);
-                r.Weights.Data.CopyTo(weights, start * width);
+                r.Weights.Data.CopyTo(channelWeights, start * width);
                 r.Guided?.Data.CopyTo(guidedScores!, start * channels * length);
             }
 
@@ -97,7 +99,7 @@ internal static class GradCamCommand
                 new("onehot", NpyArray.FromSingle(data.X.Data, n, channels, length)),
                 new("cam", NpyArray.FromSingle(cam, n, nodeLength)),
                 new("nucleotide", NpyArray.FromSingle(nucleotide, n, length)),
-                new("weights", NpyArray.FromSingle(weights!, n, width)),
+                new("weights", NpyArray.FromSingle(channelWeights!, n, width)),
                 new("field_start", NpyArray.FromInt32(explainer.Field.Start.ToArray(), nodeLength)),
                 new("field_end", NpyArray.FromInt32(explainer.Field.End.ToArray(), nodeLength)),
             };

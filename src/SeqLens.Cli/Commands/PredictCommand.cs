@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using SeqLens.Import;
 using SeqLens.IO;
 using SeqLens.IO.Models;
 using SeqLens.Kernels;
@@ -12,7 +13,8 @@ internal static class PredictCommand
 {
     internal static Command Create(CliConsole console)
     {
-        var model = new Option<string>("--model") { Description = "Model folder (model.json + model.safetensors).", Required = true };
+        var model = new Option<string>("--model") { Description = "Model: a SeqLens folder or model.json, an .onnx file, a Keras .h5, or a Keras .json with --weights.", Required = true };
+        var weights = new Option<string?>("--weights") { Description = "Weights for --model: Keras HDF5 for a Keras JSON; a PyTorch state dict or .safetensors for a SeqLens spec." };
         var fasta = new Option<string>("--fasta") { Description = "Sequences to score (plain, gzip or bgzip FASTA).", Required = true };
         var output = new Option<string>("--out") { Description = "Predictions TSV: name, then one column per task.", Required = true };
         var logits = new Option<bool>("--logits") { Description = "Write raw logits instead of probabilities (the output activation)." };
@@ -21,7 +23,7 @@ internal static class PredictCommand
         var threads = new Option<int?>("--threads") { Description = "Kernel threads (default: all cores); results do not depend on it." };
         var command = new Command("predict", "Predict every sequence of a FASTA file with a saved model.")
         {
-            model, fasta, output, logits, batchSize, fitLength, threads,
+            model, weights, fasta, output, logits, batchSize, fitLength, threads,
         };
         command.SetAction(parseResult =>
         {
@@ -36,7 +38,7 @@ internal static class PredictCommand
                 throw new ArgumentException($"--batch-size must be at least 1; got {batch}.");
             }
 
-            LoadedModel loaded = ModelFile.Load(parseResult.GetValue(model)!);
+            LoadedModel loaded = ModelLoader.Load(parseResult.GetValue(model)!, parseResult.GetValue(weights));
             int length = SequenceDataset.SequenceLength(loaded.Graph);
             SequenceDataset data = SequenceDataset.FromFasta(parseResult.GetValue(fasta)!, length, parseResult.GetValue(fitLength));
             bool raw = parseResult.GetValue(logits);

@@ -37,6 +37,7 @@ public static class OpRegistry
         ["Add"] = (_, _, _) => new Ops.AddOp(),
         ["Sub"] = (_, _, _) => new Ops.SubOp(),
         ["Mul"] = (_, _, _) => new Ops.MulOp(),
+        ["Affine"] = Ops.AffineOp.FromAttributes,
         ["Sum"] = Ops.SumOp.FromAttributes,
         ["Mean"] = Ops.MeanOp.FromAttributes,
         ["Softmax"] = Ops.SoftmaxOp.FromAttributes,

@@ -47,6 +47,7 @@ public class OpAllocationTests
         ["Add"] = (() => new AddOp(), [[2, 3, 9], [2, 3], [2, 3, 9]], false),
         ["Sub"] = (() => new SubOp(), [[2, 3, 9], [2, 3, 9]], false),
         ["Mul"] = (() => new MulOp(), [[2, 3, 9], [2, 3, 9]], false),
+        ["Affine"] = (() => new AffineOp(Tensor.FromValues([1f, -2f, 0.5f], 3, 1), Tensor.FromValues([0.25f], 1)), [[2, 3, 9]], false),
         ["Sum"] = (() => new SumOp([1, 2], true), [[2, 3, 9]], false),
         ["Mean"] = (() => new MeanOp([-1]), [[2, 3, 9]], false),
         ["Softmax"] = (() => new SoftmaxOp(1), [[2, 3, 9]], false),

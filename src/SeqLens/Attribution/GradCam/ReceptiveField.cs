@@ -8,8 +8,8 @@ namespace SeqLens.Attribution.GradCam;
 /// positions (nucleotides) that can influence it, found by composing every op on the paths from the graph input.
 /// </summary>
 /// <remarks>
-/// <para>Per op (upstream intervals <c>[s_q, e_q)</c> for upstream position q): element-wise ops, batch-norm and dropout
-/// keep them; a convolution or pooling window with stride S, dilation D, left padding P maps output p to the taps
+/// <para>Per op (upstream intervals <c>[s_q, e_q)</c> for upstream position q): element-wise ops, batch-norm, dropout
+/// and constant affine maps keep them; a convolution or pooling window with stride S, dilation D, left padding P maps output p to the taps
 /// <c>q = p·S − P + j·D</c> (j = 0 … K−1) and takes the union of the taps' intervals (taps in the padding see nothing);
 /// Pad shifts by its left padding; Slice on the length axis picks <c>q = first + p·step</c>; Reverse picks
 /// <c>q = L − 1 − p</c>; a QRNN fo-pool sees every q ≤ p (a prefix: the recurrence has an unbounded field).
@@ -106,7 +106,7 @@ public sealed class ReceptiveField
             Array.Fill(end, int.MinValue);
             switch (op)
             {
-                case ElementwiseOp or BatchNorm1dOp or DropoutOp:
+                case ElementwiseOp or BatchNorm1dOp or DropoutOp or AffineOp:
                     Copy(Input(node, 0, memo), start, end);
                     break;
                 case SoftmaxOp { Axis: 1 or -2 } or LogSoftmaxOp { Axis: 1 or -2 }:

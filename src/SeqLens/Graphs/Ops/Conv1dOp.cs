@@ -13,6 +13,20 @@ public sealed class Conv1dOp : Op
 
     /// <summary>A convolution with freshly initialised (He-uniform) weights and zero bias.</summary>
     public Conv1dOp(int inChannels, int outChannels, int kernelSize, Rng init, int stride = 1, int dilation = 1, Padding padding = default, int groups = 1, bool bias = true)
+        : this(inChannels, outChannels, kernelSize, stride, dilation, padding, groups, bias, () => Initializers.HeUniform(init, inChannels / groups * kernelSize, outChannels, inChannels / groups, kernelSize), null)
+    {
+    }
+
+    /// <summary>
+    /// A convolution that takes <paramref name="weight"/> <c>(Cout, Cin/groups, K)</c> and <paramref name="bias"/> as its
+    /// parameter values without copying them (importers: no random initialisation of weights about to be replaced).
+    /// </summary>
+    internal Conv1dOp(Tensor weight, Tensor? bias, int stride, int dilation, Padding padding, int groups)
+        : this(weight.Shape.Length == 3 ? groups * weight.Shape[1] : 0, weight.Shape[0], weight.Shape[^1], stride, dilation, padding, groups, bias is not null, () => weight, bias)
+    {
+    }
+
+    private Conv1dOp(int inChannels, int outChannels, int kernelSize, int stride, int dilation, Padding padding, int groups, bool bias, Func<Tensor> weight, Tensor? biasValue)
     {
         if (inChannels <= 0 || outChannels <= 0 || kernelSize <= 0 || stride <= 0 || dilation <= 0 || groups <= 0 || inChannels % groups != 0 || outChannels % groups != 0)
         {
@@ -26,9 +40,13 @@ public sealed class Conv1dOp : Op
         Dilation = dilation;
         Padding = padding;
         Groups = groups;
-        int fanIn = inChannels / groups * kernelSize;
-        Weight = new Parameter("weight", Initializers.HeUniform(init, fanIn, outChannels, inChannels / groups, kernelSize));
-        Bias = bias ? new Parameter("bias", new Tensor(outChannels)) : null;
+        Weight = new Parameter("weight", weight());
+        if (biasValue is not null && (biasValue.Rank != 1 || biasValue.Length != outChannels))
+        {
+            throw new ArgumentException($"Conv1d bias must have shape ({outChannels}); got {Tensor.FormatShape(biasValue.Shape)}.");
+        }
+
+        Bias = bias ? new Parameter("bias", biasValue ?? new Tensor(outChannels)) : null;
         _parameters = Bias is null ? [Weight] : [Weight, Bias];
     }
 

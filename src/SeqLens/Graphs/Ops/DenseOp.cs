@@ -13,6 +13,20 @@ public sealed class DenseOp : Op
 
     /// <summary>A dense layer with He-uniform weights and zero bias.</summary>
     public DenseOp(int inFeatures, int outFeatures, Rng init, bool bias = true)
+        : this(inFeatures, outFeatures, bias, () => Initializers.HeUniform(init, inFeatures, outFeatures, inFeatures), null)
+    {
+    }
+
+    /// <summary>
+    /// A dense layer that takes <paramref name="weight"/> <c>(Out, In)</c> and <paramref name="bias"/> as its parameter
+    /// values without copying them (importers: no random initialisation of weights about to be replaced).
+    /// </summary>
+    internal DenseOp(Tensor weight, Tensor? bias)
+        : this(weight.Shape.Length == 2 ? weight.Shape[1] : 0, weight.Shape[0], bias is not null, () => weight, bias)
+    {
+    }
+
+    private DenseOp(int inFeatures, int outFeatures, bool bias, Func<Tensor> weight, Tensor? biasValue)
     {
         if (inFeatures <= 0 || outFeatures <= 0)
         {
@@ -21,8 +35,13 @@ public sealed class DenseOp : Op
 
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        Weight = new Parameter("weight", Initializers.HeUniform(init, inFeatures, outFeatures, inFeatures));
-        Bias = bias ? new Parameter("bias", new Tensor(outFeatures)) : null;
+        Weight = new Parameter("weight", weight());
+        if (biasValue is not null && (biasValue.Rank != 1 || biasValue.Length != outFeatures))
+        {
+            throw new ArgumentException($"Dense bias must have shape ({outFeatures}); got {Tensor.FormatShape(biasValue.Shape)}.");
+        }
+
+        Bias = bias ? new Parameter("bias", biasValue ?? new Tensor(outFeatures)) : null;
         _parameters = Bias is null ? [Weight] : [Weight, Bias];
     }
 
