@@ -35,6 +35,31 @@ public class QrnnLayerTests
     }
 
     [Fact]
+    public void ModelFile_RoundTrip_GivesTheSameOutputs()
+    {
+        var b = new GraphBuilder(4);
+        Node x = b.Input("x", 4, 15);
+        Node q = b.Qrnn(x, 3, kernelWidth: 3, layers: 2, bidirectional: true, zoneout: 0.2f, name: "q");
+        Graph g = b.Build(b.Dense(b.GlobalMaxPool(q), 2), activation: OutputActivation.None);
+        var input = GradientCheck.Random(new Rng(6), -1, 1, [2, 4, 15]);
+        Tensor expected = new Executor(g).Forward(input).Clone();
+        string dir = Directory.CreateTempSubdirectory("seqlens-qrnn-").FullName;
+        try
+        {
+            SeqLens.IO.Models.ModelFile.Save(g, dir);
+            Graph loaded = SeqLens.IO.Models.ModelFile.Load(dir).Graph;
+            Assert.Equal(expected.Data, new Executor(loaded).Forward(input).Data);
+            var pool = Assert.IsType<SeqLens.Graphs.Ops.QuasiRecurrentPoolOp>(loaded["q.l1.bwd.pool"].Op);
+            Assert.Equal(0.2f, pool.Zoneout);
+            Assert.Equal(3, pool.Hidden);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Forward_IsCausal_AndBackwardDirectionAntiCausal()
     {
         // Changing input position 10 must leave forward-direction outputs before 10 untouched, and backward-direction
