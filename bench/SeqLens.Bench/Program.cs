@@ -21,6 +21,8 @@ internal static class Program
                 return Sequences.OneHotBenchmark.Run(args[1..]);
             case "fasta-read":
                 return IO.FastaReadBenchmark.Run(args[1..]);
+            case "qrnn":
+                return Recurrent.QrnnBenchmark.Run(args[1..]);
             case "onnx-import":
                 return Import.OnnxImportBenchmark.Run(args[1..]);
             case "ism":

@@ -37,6 +37,7 @@ public static class SeqLensCli
         Commands.DemoCommand.Create(console),
         Commands.TrainCommand.Create(console),
         Commands.PredictCommand.Create(console),
+        Commands.GradCamCommand.Create(console),
         Commands.ImportCommand.Create(console),
         Commands.IsmCommand.Create(console),
         Commands.AttributeCommand.Create(console),

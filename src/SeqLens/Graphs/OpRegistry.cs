@@ -42,6 +42,8 @@ public static class OpRegistry
         ["Mean"] = Ops.MeanOp.FromAttributes,
         ["Softmax"] = Ops.SoftmaxOp.FromAttributes,
         ["LogSoftmax"] = Ops.LogSoftmaxOp.FromAttributes,
+        ["QuasiRecurrentPool"] = Ops.QuasiRecurrentPoolOp.FromAttributes,
+        ["Reverse"] = (_, _, _) => new Ops.ReverseOp(),
     };
 
     /// <summary>The kinds that can be created.</summary>

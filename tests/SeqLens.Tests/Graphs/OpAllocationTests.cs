@@ -52,6 +52,9 @@ public class OpAllocationTests
         ["Mean"] = (() => new MeanOp([-1]), [[2, 3, 9]], false),
         ["Softmax"] = (() => new SoftmaxOp(1), [[2, 3, 9]], false),
         ["LogSoftmax"] = (() => new LogSoftmaxOp(), [[2, 3, 9]], false),
+        ["QuasiRecurrentPool/train"] = (() => new QuasiRecurrentPoolOp(3, 0.25f), [[2, 9, 7]], true),
+        ["QuasiRecurrentPool/eval"] = (() => new QuasiRecurrentPoolOp(5, 0.25f), [[3, 15, 9]], false),
+        ["Reverse"] = (() => new ReverseOp(), [[2, 3, 9]], false),
     };
 
     [Theory]
