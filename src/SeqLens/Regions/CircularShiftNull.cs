@@ -9,6 +9,10 @@ namespace SeqLens.Regions;
 /// Offsets come from <c>Rng.For(seed, sample, sequence)</c>, so results do not depend on order or threads.
 /// p-values use the +1 correction, p = (1 + #{null ≥ observed}) / (1 + n) (Phipson &amp; Smyth 2010), so p ≥ 1/(n+1).
 /// Windows overlapping the same bases are shifted independently; coverage is unchanged.
+/// NOTE: for a region seen by a single window of length L, shifts within a few bases of 0 put a signal bump back on
+/// the region, so p cannot fall far below (autocorrelation width of the scores) / L; regions covered by many
+/// independently shifted windows (reads drawn from a genome) do not have that floor. Use long windows or many
+/// permutations accordingly.
 /// </remarks>
 public sealed class CircularShiftNull : IRegionNull
 {
