@@ -37,6 +37,7 @@ public static class SeqLensCli
         Commands.DemoCommand.Create(console),
         Commands.TrainCommand.Create(console),
         Commands.PredictCommand.Create(console),
+        Commands.RegionsCommand.Create(console),
     ];
 }
 
