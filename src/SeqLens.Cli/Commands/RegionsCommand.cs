@@ -108,10 +108,17 @@ internal static class RegionsCommand
 
             OverlapCombine how = parseResult.GetValue(combine) == "max" ? OverlapCombine.Max : OverlapCombine.Mean;
             List<RegionScore> result = RegionScorer.Score(regions, intervals, observed.Tracks, statistic, how, nullModel);
+            GenomeTrack track = GenomeTrack.Build(intervals, observed.Tracks, how);
+            if (result.Count > 0 && result.All(r => r.CoveredBases == 0))
+            {
+                // NOTE: the usual cause is an annotation in chunk-local coordinates scored against genome-coordinate headers.
+                string seqSpan = string.Join(", ", track.Contigs.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c}:{track.Extent(c).Start + 1}-{track.Extent(c).End}")));
+                string regSpan = string.Join(", ", regions.GroupBy(r => r.Chrom, StringComparer.Ordinal).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key}:{g.Min(r => r.Start) + 1}-{g.Max(r => r.End)}")));
+                throw new ArgumentException($"no {(isBed ? "BED" : featureName)} region overlaps any sequence: sequences span {seqSpan}; regions span {regSpan}. For an annotation local to a chunk, pass --annotation-offset (0-based genome position of the chunk's first base).");
+            }
+
             string outPath = parseResult.GetValue(output)!;
             RegionTableWriter.WriteFile(outPath, result);
-
-            GenomeTrack track = GenomeTrack.Build(intervals, observed.Tracks, how);
             if (parseResult.GetValue(tracks) is { } tracksPath)
             {
                 WriteTracks(tracksPath, track);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SeqLens.IO.BedGraph;
 using SeqLens.IO.Intervals;
 
@@ -67,6 +68,7 @@ public sealed class GenomeTrack
     }
 
     /// <summary>Recomputes every value from new tracks over the same intervals (used by the nulls; no new layout).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Fill(IReadOnlyList<float[]> tracks)
     {
         if (_intervals.Count != tracks.Count)
@@ -142,6 +144,7 @@ public sealed class GenomeTrack
     /// Calls <paramref name="visit"/> with the value of every covered base of [<paramref name="start"/>,
     /// <paramref name="end"/>) on <paramref name="chrom"/>, in genomic order.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void ForEachCovered<TState>(string chrom, long start, long end, ref TState state, Visitor<TState> visit)
     {
         if (!_contigs.TryGetValue(chrom, out Contig? c))
@@ -278,6 +281,7 @@ public sealed class GenomeTrack
             Array.Clear(Coverage);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(GenomicInterval x, float[] track, OverlapCombine combine)
         {
             int k0 = IndexOf(x.Start);
@@ -297,6 +301,7 @@ public sealed class GenomeTrack
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Finish(OverlapCombine combine)
         {
             for (int k = 0; k < Values.Length; k++)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SeqLens.Regions;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace SeqLens.Regions;
 public static class RegionAggregator
 {
     /// <summary>Covered bases and statistic per region, in the order of <paramref name="regions"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (int[] Covered, double[] Statistic) Aggregate(GenomeTrack track, IReadOnlyList<Region> regions, RegionStatistic statistic)
     {
         ArgumentNullException.ThrowIfNull(track);

@@ -84,6 +84,10 @@ public class RegionsCommandTests
         Assert.Equal(1, code);
         Assert.Contains("'chr1:1-150' has 200 bases", err, StringComparison.Ordinal);
 
+        (code, _, err) = Run("regions", "--scores", scores, "--annotation", gtf, "--out", tmp.File("x.tsv"), "--annotation-offset", "100000");
+        Assert.Equal(1, code);
+        Assert.Contains("no gene region overlaps any sequence: sequences span chr1:1-3000; regions span chr1:100101-102500", err, StringComparison.Ordinal);
+
         (code, _, err) = Run("regions", "--scores", scores, "--annotation", gtf, "--out", tmp.File("x.tsv"), "--null", "permuted");
         Assert.Equal(1, code);
         Assert.Contains("--null-scores", err, StringComparison.Ordinal);
