@@ -62,6 +62,25 @@ public class RegionsCommandTests
     }
 
     [Fact]
+    public void Regions_PermutedModelNull_UsesGivenTracks()
+    {
+        using var tmp = IoFixtures.Temp();
+        string scores = WriteScores(tmp);
+        string gtf = tmp.Write("g.gtf", Gtf);
+
+        // Null "models" with the observed scores: every null statistic ties the observed one, so p = (1 + 2) / (1 + 2).
+        var (code, stdout, stderr) = Run("regions", "--scores", scores, "--annotation", gtf, "--out", tmp.File("p.tsv"), "--null", "permuted", "--null-scores", scores + "," + scores);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("null permuted x 2", stdout, StringComparison.Ordinal);
+        Assert.All(File.ReadLines(tmp.File("p.tsv")).Skip(1), l => Assert.Equal("1", l.Split('\t')[8]));
+
+        string renamed = WriteScores(tmp, "r.npz", s => string.Create(CultureInfo.InvariantCulture, $"x::chr1:{s + 1}-{s + 200}"));
+        (code, _, stderr) = Run("regions", "--scores", scores, "--annotation", gtf, "--out", tmp.File("p.tsv"), "--null", "permuted", "--null-scores", renamed);
+        Assert.Equal(1, code);
+        Assert.Contains("sequence names differ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Regions_Errors_AreClear()
     {
         using var tmp = IoFixtures.Temp();
