@@ -26,7 +26,7 @@ internal static class SimulateCommand
         var gc = new Option<double?>("--gc") { Description = "Background GC fraction (default: the preset's, 0.4 or 0.5)." };
         var genome = new Option<string?>("--genome") { Description = "cancer only: genome FASTA to draw windows from." };
         var annotation = new Option<string?>("--annotation") { Description = "cancer only: GTF/GFF3 in the FASTA record's own coordinates." };
-        var genes = new Option<string?>("--genes") { Description = "cancer only: comma-separated target genes (names, gene ids or transcript ids)." };
+        var genes = new Option<string?>("--genes") { Description = "cancer only: comma-separated target genes (names, gene ids or transcript ids; LABEL=id to label an id, e.g. AXIN1=NM_003502)." };
         var targetFraction = new Option<double>("--target-fraction") { Description = "cancer only: fraction of windows (both classes) drawn over target genes.", DefaultValueFactory = _ => 0.5 };
         var command = new Command("simulate", "Simulate DNA sequences with embedded motifs, task labels and ground truth.")
         {

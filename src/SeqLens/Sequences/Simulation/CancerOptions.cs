@@ -5,7 +5,10 @@ namespace SeqLens.Sequences.Simulation;
 /// </summary>
 public sealed record CancerOptions
 {
-    /// <summary>Target genes by gene name, gene id or transcript id (at least one).</summary>
+    /// <summary>
+    /// Target genes by gene name, gene id or transcript id (at least one); <c>LABEL=identifier</c> gives a label for a
+    /// gene the annotation knows by id only (e.g. <c>AXIN1=NM_003502</c> in the shared RefSeq GTF, which has no gene_name).
+    /// </summary>
     public IReadOnlyList<string> Genes { get; init; } = [];
 
     /// <summary>Number of windows (half normal, half tumour, alternating: even index normal, odd tumour).</summary>

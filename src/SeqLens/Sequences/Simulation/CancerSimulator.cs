@@ -83,9 +83,12 @@ public static partial class CancerSimulator
             throw new ArgumentException($"record {annotationChrom} has {genome.Length} bases; windows of {length} need at least {length + slack}");
         }
 
-        var genes = new List<Gene>();
-        foreach (string name in options.Genes)
+        var genes = new List<(Gene Gene, string Label)>();
+        foreach (string given in options.Genes)
         {
+            // "LABEL=identifier" names a gene the annotation only knows by id (the shared RefSeq GTF has no gene_name).
+            int eq = given.IndexOf('=', StringComparison.Ordinal);
+            string name = eq >= 0 ? given[(eq + 1)..] : given;
             Gene? g = annotation.Genes.FirstOrDefault(x => x.Chrom == annotationChrom && (x.Name == name || x.Id == name || x.Transcripts.Any(t => t.Id == name)));
             if (g is null)
             {
@@ -93,11 +96,11 @@ public static partial class CancerSimulator
                 throw new ArgumentException($"gene '{name}' is not on {annotationChrom} in the annotation (matched against gene names, gene ids and transcript ids); genes there: {string.Join(", ", known)}");
             }
 
-            genes.Add(g);
+            genes.Add((g, eq >= 0 ? given[..eq] : g.Name));
         }
 
-        var exons = Merge(genes.SelectMany(g => g.Transcripts.SelectMany(t => t.Exons).Select(e => (e.Start, e.End, Gene: g))));
-        var onTargetStarts = MergeSpans(genes.Select(g => (Math.Max(0, g.Start - length + 1), Math.Min(maxStart + 1, g.End))).Where(s => s.Item1 < s.Item2));
+        var exons = Merge(genes.SelectMany(g => g.Gene.Transcripts.SelectMany(t => t.Exons).Select(e => (e.Start, e.End, g.Label))));
+        var onTargetStarts = MergeSpans(genes.Select(g => (Math.Max(0, g.Gene.Start - length + 1), Math.Min(maxStart + 1, g.Gene.End))).Where(s => s.Item1 < s.Item2));
         if (onTargetStarts.Count == 0 && options.TargetFraction > 0)
         {
             throw new ArgumentException("no window start overlaps the target genes (genes too close to the record ends for this window length)");
@@ -118,7 +121,7 @@ public static partial class CancerSimulator
             windows[i] = new CancerWindow(name, tumour, seq, start, onTarget, mutations);
         }
 
-        return new CancerResult(windows, name0, offset, options.Genes, exons.Select(e => (e.Start, e.End)).ToList());
+        return new CancerResult(windows, name0, offset, genes.Select(g => g.Label).ToList(), exons.Select(e => (e.Start, e.End)).ToList());
     }
 
     /// <summary>The contig name and 0-based genome offset of a record (see <see cref="CancerOptions.GenomeOffset"/>).</summary>
@@ -164,7 +167,7 @@ public static partial class CancerSimulator
     }
 
     private static (string Sequence, List<CancerMutation> Mutations) Mutate(string genome, long start, int length, bool tumour,
-        List<(long Start, long End, Gene Gene)> exons, CancerOptions o, Rng rng)
+        List<(long Start, long End, string Gene)> exons, CancerOptions o, Rng rng)
     {
         const string bases = "ACGT";
         var output = new StringBuilder(length);
@@ -172,10 +175,10 @@ public static partial class CancerSimulator
         long src = start;
         while (output.Length < length)
         {
-            Gene? exonGene = ExonGene(exons, src);
+            string? exonGene = ExonGene(exons, src);
             double rate = o.BackgroundRate + (tumour && exonGene is not null ? o.TumourExonRate : 0);
             char refBase = genome[(int)src];
-            string gene = exonGene?.Name ?? string.Empty;
+            string gene = exonGene ?? string.Empty;
             if (rng.NextDouble() >= rate)
             {
                 output.Append(refBase);
@@ -228,7 +231,7 @@ public static partial class CancerSimulator
         return (output.ToString(), mutations);
     }
 
-    private static Gene? ExonGene(List<(long Start, long End, Gene Gene)> exons, long position)
+    private static string? ExonGene(List<(long Start, long End, string Gene)> exons, long position)
     {
         int lo = 0, hi = exons.Count;
         while (lo < hi)
@@ -262,9 +265,9 @@ public static partial class CancerSimulator
         return spans[^1].End - 1;
     }
 
-    private static List<(long Start, long End, Gene Gene)> Merge(IEnumerable<(long Start, long End, Gene Gene)> xs)
+    private static List<(long Start, long End, string Gene)> Merge(IEnumerable<(long Start, long End, string Gene)> xs)
     {
-        var result = new List<(long Start, long End, Gene Gene)>();
+        var result = new List<(long Start, long End, string Gene)>();
         foreach (var x in xs.OrderBy(x => x.Start).ThenBy(x => x.End))
         {
             if (result.Count > 0 && x.Start <= result[^1].End)

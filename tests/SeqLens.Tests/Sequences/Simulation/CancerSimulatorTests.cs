@@ -170,8 +170,10 @@ public class CancerSimulatorTests
     {
         string fa = SharedData.Require("genome/augustus_cgp_hg38_chr16_186964-397118.fa");
         string gtf = SharedData.Require("genome/augustus_cgp_refseq.hg38.gtf");
-        CancerResult r = CancerSimulator.Generate(fa, gtf, new CancerOptions { Genes = ["NM_003502", "NM_006849"], Count = 60, Length = 1000, Seed = 3 });
+        CancerResult r = CancerSimulator.Generate(fa, gtf, new CancerOptions { Genes = ["AXIN1=NM_003502", "NM_006849"], Count = 60, Length = 1000, Seed = 3 });
         Assert.Equal(("chr16", 186963L), (r.Contig, r.GenomeOffset));
+        Assert.Equal(["AXIN1", "NM_006849"], r.TargetGenes);
+        Assert.Contains(r.Windows.SelectMany(w => w.Mutations), m => m.Gene == "AXIN1");
         Assert.All(r.Windows, w =>
         {
             var iv = SequenceCoordinates.FromHeader(w.Name, 1000);
