@@ -41,6 +41,7 @@ public static class SeqLensCli
         Commands.ImportCommand.Create(console),
         Commands.IsmCommand.Create(console),
         Commands.AttributeCommand.Create(console),
+        Commands.RegionsCommand.Create(console),
     ];
 }
 

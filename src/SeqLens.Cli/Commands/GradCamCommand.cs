@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using SeqLens.Attribution.GradCam;
-using SeqLens.Import;
 using SeqLens.IO.Models;
 using SeqLens.IO.Npy;
 using SeqLens.Kernels;
@@ -14,8 +13,7 @@ internal static class GradCamCommand
 {
     internal static Command Create(CliConsole console)
     {
-        var model = new Option<string>("--model") { Description = "Model: a SeqLens folder or model.json, an .onnx file, a Keras .h5, or a Keras .json with --weights.", Required = true };
-        var weights = new Option<string?>("--weights") { Description = "Weights for --model: Keras HDF5 for a Keras JSON; a PyTorch state dict or .safetensors for a SeqLens spec." };
+        var model = new ModelOptions();
         var fasta = new Option<string>("--fasta") { Description = "Sequences to explain (plain, gzip or bgzip FASTA).", Required = true };
         var layer = new Option<string>("--layer") { Description = "Name of the node to explain (a conv, pooling, activation or QRNN node with a length axis).", Required = true };
         var output = new Option<string>("--out") { Description = "Output .npz: names, onehot (N,4,L), cam (N,Lnode), nucleotide (N,L), weights (N,C), field_start/field_end (Lnode) [, guided (N,4,L)].", Required = true };
@@ -30,8 +28,9 @@ internal static class GradCamCommand
         var threads = new Option<int?>("--threads") { Description = "Kernel threads (default: all cores); results do not depend on it." };
         var command = new Command("gradcam", "Grad-CAM (1-D) of a model layer for every sequence of a FASTA file, mapped to nucleotides through the receptive field.")
         {
-            model, weights, fasta, layer, output, target, contrast, plusPlus, guided, noRelu, aggregate, batchSize, fitLength, threads,
+            fasta, layer, output, target, contrast, plusPlus, guided, noRelu, aggregate, batchSize, fitLength, threads,
         };
+        model.AddTo(command);
         command.SetAction(parseResult =>
         {
             if (parseResult.GetValue(threads) is int t)
@@ -53,7 +52,7 @@ internal static class GradCamCommand
                 null => NucleotideAggregation.Mean,
             };
 
-            LoadedModel loaded = ModelLoader.Load(parseResult.GetValue(model)!, parseResult.GetValue(weights));
+            LoadedModel loaded = model.Load(parseResult);
             IReadOnlyList<string> tasks = loaded.Graph.Outputs[0].TaskNames;
             int task = parseResult.GetValue(target) is string ts ? TaskIndex(ts, tasks, "--target") : 0;
             int? versus = parseResult.GetValue(contrast) is string cs ? TaskIndex(cs, tasks, "--contrast") : null;

@@ -11,10 +11,10 @@ internal static class SimulateCommand
     {
         var preset = new Option<string>("--preset")
         {
-            Description = "Design: talgata (DeepLIFT TAL/GATA), logic (AND/OR/XOR/NOT tasks) or simple (one motif).",
+            Description = "Design: talgata (DeepLIFT TAL/GATA), logic (AND/OR/XOR/NOT tasks), simple (one motif) or cancer (mutated genome windows).",
             Required = true,
         };
-        preset.AcceptOnlyFromAmong([.. SimulationPresets.Names]);
+        preset.AcceptOnlyFromAmong([.. SimulationPresets.Names, CancerSimulator.PresetName]);
         var n = new Option<int>("--n") { Description = "Number of sequences.", DefaultValueFactory = _ => 1000 };
         var length = new Option<int?>("--length") { Description = "Sequence length (default: the preset's, 200 or 100)." };
         var seed = new Option<long>("--seed") { Description = "Random seed; the same seed gives the same files.", DefaultValueFactory = _ => 1 };
@@ -24,13 +24,33 @@ internal static class SimulateCommand
             Description = "talgata only: ENCODE motifs.txt(.gz) to take GATA_disc1 and TAL1_known1 from (default: built-in copies).",
         };
         var gc = new Option<double?>("--gc") { Description = "Background GC fraction (default: the preset's, 0.4 or 0.5)." };
+        var genome = new Option<string?>("--genome") { Description = "cancer only: genome FASTA to draw windows from." };
+        var annotation = new Option<string?>("--annotation") { Description = "cancer only: GTF/GFF3 in the FASTA record's own coordinates." };
+        var genes = new Option<string?>("--genes") { Description = "cancer only: comma-separated target genes (names, gene ids or transcript ids; LABEL=id to label an id, e.g. AXIN1=NM_003502)." };
+        var targetFraction = new Option<double>("--target-fraction") { Description = "cancer only: fraction of windows (both classes) drawn over target genes.", DefaultValueFactory = _ => 0.5 };
         var command = new Command("simulate", "Simulate DNA sequences with embedded motifs, task labels and ground truth.")
         {
-            preset, n, length, seed, output, motifs, gc,
+            preset, n, length, seed, output, motifs, gc, genome, annotation, genes, targetFraction,
         };
         command.SetAction(parseResult =>
         {
             string name = parseResult.GetValue(preset)!;
+            if (name == CancerSimulator.PresetName)
+            {
+                return RunCancer(console, parseResult.GetValue(genome), parseResult.GetValue(annotation), parseResult.GetValue(genes), new CancerOptions
+                {
+                    Count = parseResult.GetValue(n),
+                    Length = parseResult.GetValue(length) ?? 1000,
+                    TargetFraction = parseResult.GetValue(targetFraction),
+                    Seed = parseResult.GetValue(seed),
+                }, parseResult.GetValue(output)!);
+            }
+
+            if (parseResult.GetValue(genome) is not null || parseResult.GetValue(annotation) is not null || parseResult.GetValue(genes) is not null)
+            {
+                throw new ArgumentException("--genome, --annotation and --genes apply to --preset cancer only.");
+            }
+
             string? motifPath = parseResult.GetValue(motifs);
             if (motifPath is not null && name != "talgata")
             {
@@ -65,5 +85,20 @@ internal static class SimulateCommand
             return 0;
         });
         return command;
+    }
+
+    private static int RunCancer(CliConsole console, string? genome, string? annotation, string? genes, CancerOptions options, string dir)
+    {
+        if (genome is null || annotation is null || genes is null)
+        {
+            throw new ArgumentException("--preset cancer needs --genome, --annotation and --genes.");
+        }
+
+        CancerResult result = CancerSimulator.Generate(genome, annotation, options with { Genes = genes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) });
+        CancerWriter.Write(dir, result);
+        int planted = result.Windows.Sum(w => w.Mutations.Count(m => m.InTargetExon && w.Tumour));
+        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"simulate cancer: {options.Count} windows x {options.Length} bp from {result.Contig} (genome offset {result.GenomeOffset}), genes {string.Join(",", result.TargetGenes)}, {result.Windows.Sum(w => w.Mutations.Count)} mutations ({planted} in target exons of tumour windows) -> {dir} ({string.Join(", ", CancerWriter.FileNames)})"));
+        return 0;
     }
 }

@@ -1,0 +1,180 @@
+using System.CommandLine;
+using System.Globalization;
+using SeqLens.IO.Bed;
+using SeqLens.IO.BedGraph;
+using SeqLens.IO.BigWig;
+using SeqLens.IO.Gtf;
+using SeqLens.IO.Intervals;
+using SeqLens.Regions;
+
+namespace SeqLens.Cli.Commands;
+
+/// <summary>
+/// <c>seqlens regions</c>: aggregates per-nucleotide scores of sequences with genomic coordinates over annotated
+/// regions, optionally tests them against a null, and writes a ranked TSV (and a bedGraph/bigWig of the combined
+/// per-base scores).
+/// </summary>
+internal static class RegionsCommand
+{
+    internal static Command Create(CliConsole console)
+    {
+        var scores = new Option<string>("--scores") { Description = "npz with 'names' (sequence headers) and scores (N, L) or (N, 4, L).", Required = true };
+        var annotation = new Option<string>("--annotation") { Description = "Regions: GTF/GFF3 (genes) or BED (.bed: scored as given).", Required = true };
+        var bed = new Option<string?>("--bed") { Description = "BED of each sequence's interval by name (0-based half-open); default: coordinates from the names." };
+        var output = new Option<string>("--out") { Description = "Ranked TSV to write.", Required = true };
+        var tracks = new Option<string?>("--tracks") { Description = "Also write the combined per-base scores: .bw/.bigWig or .bedGraph/.bg." };
+        var feature = new Option<string>("--feature") { Description = "gene, exon, cds, intron, utr, promoter or intergenic (GTF/GFF3 only).", DefaultValueFactory = _ => "gene" };
+        feature.AcceptOnlyFromAmong("gene", "exon", "cds", "intron", "utr", "promoter", "intergenic");
+        var stat = new Option<string>("--stat") { Description = "sum, mean, max, topk:K (mean of the K largest) or norm (sum/sqrt(n)).", DefaultValueFactory = _ => "mean" };
+        var nullKind = new Option<string>("--null") { Description = "none, circular (shift each sequence's track) or permuted (tracks from permuted-label models, --null-scores).", DefaultValueFactory = _ => "none" };
+        nullKind.AcceptOnlyFromAmong("none", "circular", "permuted");
+        var permutations = new Option<int>("--permutations") { Description = "Circular-shift null samples.", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<long>("--seed") { Description = "Seed of the circular-shift null.", DefaultValueFactory = _ => 1 };
+        var nullScores = new Option<string?>("--null-scores") { Description = "Comma-separated npz files from permuted-label models (same names and shapes), for --null permuted." };
+        var combine = new Option<string>("--combine") { Description = "Overlapping windows per base: mean or max.", DefaultValueFactory = _ => "mean" };
+        combine.AcceptOnlyFromAmong("mean", "max");
+        var reduce = new Option<string>("--reduce") { Description = "(N, 4, L) scores: sum over bases, or observed (needs 'onehot' in the npz).", DefaultValueFactory = _ => "sum" };
+        reduce.AcceptOnlyFromAmong("sum", "observed");
+        var coordinates = new Option<string>("--coordinates")
+        {
+            Description = "Header numbers: auto (from the sequence length), samtools (1-based closed) or bedtools (0-based half-open).",
+            DefaultValueFactory = _ => "auto",
+        };
+        coordinates.AcceptOnlyFromAmong("auto", "samtools", "bedtools");
+        var upstream = new Option<int>("--promoter-upstream") { Description = "Promoter bases upstream of the TSS.", DefaultValueFactory = _ => 1000 };
+        var downstream = new Option<int>("--promoter-downstream") { Description = "Promoter bases from the TSS downstream.", DefaultValueFactory = _ => 1000 };
+        var bin = new Option<int>("--bin") { Description = "Intergenic bin size.", DefaultValueFactory = _ => 1000 };
+        var offset = new Option<long>("--annotation-offset")
+        {
+            Description = "Added to annotation coordinates (an annotation local to a chunk: GTF position 1 = genome position offset + 1).",
+            DefaultValueFactory = _ => 0,
+        };
+        var command = new Command("regions", "Aggregate per-nucleotide scores over genomic regions, test them, and rank them.")
+        {
+            scores, annotation, bed, output, tracks, feature, stat, nullKind, permutations, seed, nullScores, combine, reduce, coordinates, upstream, downstream, bin, offset,
+        };
+        command.SetAction(parseResult =>
+        {
+            RegionStatistic statistic = RegionStatistic.Parse(parseResult.GetValue(stat)!);
+            BaseReduction reduction = parseResult.GetValue(reduce) == "observed" ? BaseReduction.Observed : BaseReduction.Sum;
+            string scoresPath = parseResult.GetValue(scores)!;
+            ScoreTracks observed = ScoreTracks.Read(scoresPath, reduction);
+            string? bedPath = parseResult.GetValue(bed);
+            CoordinateConvention convention = parseResult.GetValue(coordinates) switch
+            {
+                "samtools" => CoordinateConvention.OneBasedClosed,
+                "bedtools" => CoordinateConvention.ZeroBasedHalfOpen,
+                _ => CoordinateConvention.Auto,
+            };
+            GenomicInterval[] intervals = bedPath is null
+                ? SequenceCoordinates.FromHeaders(observed.Names, observed.Lengths, convention, scoresPath)
+                : SequenceCoordinates.FromBed(bedPath, observed.Names, observed.Lengths);
+
+            string annotationPath = parseResult.GetValue(annotation)!;
+            string featureName = parseResult.GetValue(feature)!;
+            bool isBed = annotationPath.EndsWith(".bed", StringComparison.OrdinalIgnoreCase) || annotationPath.EndsWith(".bed.gz", StringComparison.OrdinalIgnoreCase);
+            List<Region> regions;
+            long shift = parseResult.GetValue(offset);
+            if (isBed)
+            {
+                regions = RegionCatalog.FromBed(BedReader.ReadFile(annotationPath, lenientScore: true)
+                    .Select(r => r with { Start = r.Start + shift, End = r.End + shift, ThickStart = r.ThickStart + shift, ThickEnd = r.ThickEnd + shift }));
+                RegionScorer.CheckContigs(intervals, observed.Names, regions.Select(r => r.Chrom), annotationPath);
+            }
+            else
+            {
+                GeneAnnotation genes = GeneAnnotation.ReadFile(annotationPath);
+                RegionScorer.CheckContigs(intervals, observed.Names, genes.Genes.Select(g => g.Chrom), annotationPath);
+                var extents = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+                foreach (var group in intervals.GroupBy(x => x.Chrom, StringComparer.Ordinal))
+                {
+                    extents[group.Key] = (group.Min(x => x.Start), group.Max(x => x.End));
+                }
+
+                RegionFeature f = Enum.Parse<RegionFeature>(featureName, ignoreCase: true);
+                regions = RegionCatalog.FromAnnotation(genes, f, extents, parseResult.GetValue(upstream), parseResult.GetValue(downstream), parseResult.GetValue(bin), shift);
+            }
+
+            IRegionNull? nullModel = parseResult.GetValue(nullKind) switch
+            {
+                "circular" => new CircularShiftNull(parseResult.GetValue(permutations), parseResult.GetValue(seed)),
+                "permuted" => PermutedNull(parseResult.GetValue(nullScores), observed, reduction),
+                _ => null,
+            };
+            if (nullModel is null && parseResult.GetValue(nullScores) is not null)
+            {
+                throw new ArgumentException("--null-scores applies to --null permuted only.");
+            }
+
+            OverlapCombine how = parseResult.GetValue(combine) == "max" ? OverlapCombine.Max : OverlapCombine.Mean;
+            List<RegionScore> result = RegionScorer.Score(regions, intervals, observed.Tracks, statistic, how, nullModel);
+            GenomeTrack track = GenomeTrack.Build(intervals, observed.Tracks, how);
+            if (result.Count > 0 && result.All(r => r.CoveredBases == 0))
+            {
+                // NOTE: the usual cause is an annotation in chunk-local coordinates scored against genome-coordinate headers.
+                string seqSpan = string.Join(", ", track.Contigs.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c}:{track.Extent(c).Start + 1}-{track.Extent(c).End}")));
+                string regSpan = string.Join(", ", regions.GroupBy(r => r.Chrom, StringComparer.Ordinal).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key}:{g.Min(r => r.Start) + 1}-{g.Max(r => r.End)}")));
+                throw new ArgumentException($"no {(isBed ? "BED" : featureName)} region overlaps any sequence: sequences span {seqSpan}; regions span {regSpan}. For an annotation local to a chunk, pass --annotation-offset (0-based genome position of the chunk's first base).");
+            }
+
+            string outPath = parseResult.GetValue(output)!;
+            RegionTableWriter.WriteFile(outPath, result);
+            if (parseResult.GetValue(tracks) is { } tracksPath)
+            {
+                WriteTracks(tracksPath, track);
+            }
+
+            int uncovered = result.Count(r => r.CoveredBases == 0);
+            RegionScore? top = result.FirstOrDefault(r => r.Rank == 1);
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"regions: {observed.Names.Count} sequences covering {track.CoveredBases} bases; {result.Count} {(isBed ? "BED" : featureName)} regions, {result.Count - uncovered} covered, {uncovered} never covered (not ranked); statistic {statistic}{(nullModel is null ? string.Empty : $", null {parseResult.GetValue(nullKind)} x {nullModel.Count}")} -> {outPath}"));
+            if (top is not null)
+            {
+                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"top: {top.Region.Id} {top.Region.GeneName} {top.Region.Chrom}:{top.Region.Start + 1}-{top.Region.End} statistic {top.Statistic:G6} p {top.P:G4} q {top.Q:G4}"));
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static PermutedModelNull PermutedNull(string? list, ScoreTracks observed, BaseReduction reduction)
+    {
+        if (string.IsNullOrWhiteSpace(list))
+        {
+            throw new ArgumentException("--null permuted needs --null-scores a.npz,b.npz,... (scores from models trained on permuted labels).");
+        }
+
+        var sets = new List<IReadOnlyList<float[]>>();
+        foreach (string path in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            ScoreTracks t = ScoreTracks.Read(path, reduction);
+            if (!t.Names.SequenceEqual(observed.Names, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"{path}: sequence names differ from --scores (the permuted-model scores must be for the same sequences, same order).");
+            }
+
+            sets.Add(t.Tracks);
+        }
+
+        return new PermutedModelNull(sets);
+    }
+
+    private static void WriteTracks(string path, GenomeTrack track)
+    {
+        if (path.EndsWith(".bw", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".bigwig", StringComparison.OrdinalIgnoreCase))
+        {
+            var sizes = track.Contigs.Select(c => new KeyValuePair<string, long>(c, track.Extent(c).End));
+            BigWigWriter.Write(path, sizes, track.ToBedGraph());
+        }
+        else if (path.EndsWith(".bedgraph", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".bg", StringComparison.OrdinalIgnoreCase))
+        {
+            BedGraphWriter.WriteFile(path, track.ToBedGraph(), "seqlens regions");
+        }
+        else
+        {
+            throw new ArgumentException($"--tracks {path}: expected a .bw/.bigWig or .bedGraph/.bg file name.");
+        }
+    }
+}

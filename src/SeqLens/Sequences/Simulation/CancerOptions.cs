@@ -1,0 +1,40 @@
+namespace SeqLens.Sequences.Simulation;
+
+/// <summary>
+/// Options of the <c>cancer</c> preset (<see cref="CancerSimulator"/>). Rates are per source base.
+/// </summary>
+public sealed record CancerOptions
+{
+    /// <summary>
+    /// Target genes by gene name, gene id or transcript id (at least one); <c>LABEL=identifier</c> gives a label for a
+    /// gene the annotation knows by id only (e.g. <c>AXIN1=NM_003502</c> in the shared RefSeq GTF, which has no gene_name).
+    /// </summary>
+    public IReadOnlyList<string> Genes { get; init; } = [];
+
+    /// <summary>Number of windows (half normal, half tumour, alternating: even index normal, odd tumour).</summary>
+    public int Count { get; init; } = 1000;
+
+    /// <summary>Window length in bases (default 1000), the same for every window whatever its indels.</summary>
+    public int Length { get; init; } = 1000;
+
+    /// <summary>Fraction of windows (of either class) drawn to overlap a target gene (default 0.5).</summary>
+    public double TargetFraction { get; init; } = 0.5;
+
+    /// <summary>Background mutation rate of both classes (default 0.002).</summary>
+    public double BackgroundRate { get; init; } = 0.002;
+
+    /// <summary>Extra rate in target-gene exons of tumour windows (default 0.03).</summary>
+    public double TumourExonRate { get; init; } = 0.03;
+
+    /// <summary>Fraction of mutations that are 1-3 base insertions (default 0.1); the same fraction are 1-3 base deletions; the rest substitutions.</summary>
+    public double IndelFraction { get; init; } = 0.1;
+
+    /// <summary>
+    /// 0-based genome position of the FASTA record's first base; null reads it from the record (a description
+    /// starting "start end", 1-based, as the shared chr16 chunk has; or an id <c>chr:start-end</c>), else 0.
+    /// </summary>
+    public long? GenomeOffset { get; init; }
+
+    /// <summary>Seed; the same seed gives the same windows and mutations.</summary>
+    public long Seed { get; init; } = 1;
+}
