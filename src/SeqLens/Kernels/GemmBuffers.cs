@@ -9,7 +9,7 @@ namespace SeqLens.Kernels;
 internal sealed unsafe class GemmBuffers
 {
     /// <summary>Depth of a k block. Fixed for every problem and thread count: it fixes the summation order.</summary>
-    public const int Kc = 256;
+    public const int Kc = 384;
 
     /// <summary>Rows of a packed A block (a multiple of every micro-kernel's mr: 14, 6 and 4).</summary>
     public const int Mc = 168;
