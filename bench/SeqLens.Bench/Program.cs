@@ -29,6 +29,8 @@ internal static class Program
                 return Attribution.IsmBenchmark.Run(args[1..]);
             case "attribution":
                 return Attribution.AttributionBenchmark.Run(args[1..]);
+            case "talgata":
+                return Attribution.TalGataBenchmark.Run(args[1..]);
         }
 
         if (args.Length == 0 || args[0] is not ("gemm" or "conv" or "pool"))
