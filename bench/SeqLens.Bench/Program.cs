@@ -35,7 +35,7 @@ internal static class Program
 
         if (args.Length == 0 || args[0] is not ("gemm" or "conv" or "pool"))
         {
-            Console.WriteLine("usage: dotnet run -c Release --project bench/SeqLens.Bench -- gemm|conv|pool|models|onehot|fasta-read|onnx-import|ism|attribution|qrnn [options]");
+            Console.WriteLine("usage: dotnet run -c Release --project bench/SeqLens.Bench -- gemm|conv|pool|models|onehot|fasta-read|onnx-import|ism|attribution|qrnn|talgata [options]");
             Console.WriteLine("  gemm|conv|pool [--threads 1,2] [--repeats N] [--filter text] [--no-torch]");
             Console.WriteLine("  models [--threads 1,2] [--repeats N] [--only basset,deepsea] [--no-torch]");
             return args.Length == 0 ? 0 : 1;
