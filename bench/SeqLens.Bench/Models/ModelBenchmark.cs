@@ -19,6 +19,7 @@ internal static class ModelBenchmark
         int repeats = 7;
         string only = "basset,deepsea";
         bool torch = true;
+        int profileBatch = 0;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -35,10 +36,18 @@ internal static class ModelBenchmark
                 case "--no-torch":
                     torch = false;
                     break;
+                case "--profile":
+                    profileBatch = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}");
                     return 1;
             }
+        }
+
+        if (profileBatch > 0)
+        {
+            return ProfileBasset(profileBatch, repeats);
         }
 
         Console.WriteLine(FormattableString.Invariant($"SeqLens models: batch 64, median of {repeats} after 2 warm-ups; GEMM path {GemmMicroKernel.Best}."));
@@ -111,6 +120,35 @@ internal static class ModelBenchmark
         }
 
         Console.WriteLine("ratio = PyTorch median / SeqLens median (above 1: SeqLens is faster).");
+        return 0;
+    }
+
+    /// <summary>Per-node forward and backward (input gradients only, as attribution runs it) times of the Basset-like model.</summary>
+    private static int ProfileBasset(int batch, int repeats)
+    {
+        Graph g = ReferenceModels.BassetLike();
+        var x = ReferenceModels.RandomOneHot(batch, 600, 7);
+        var exec = new Executor(g, seed: 1);
+        var seed = new Tensor(batch, 164);
+        Array.Fill(seed.Data, 1f);
+        exec.Forward(x);
+        exec.Backward(seed, BackwardOptions.InputOnly);
+        exec.Profile = true;
+        for (int r = 0; r < repeats; r++)
+        {
+            exec.Forward(x);
+            exec.Backward(seed, BackwardOptions.InputOnly);
+        }
+
+        double ms = 1000.0 / System.Diagnostics.Stopwatch.Frequency / repeats;
+        Console.WriteLine(FormattableString.Invariant($"Basset-like, batch {batch}, {KernelThreads.MaxDegree} threads, mean ms per pass over {repeats} repeats:"));
+        Console.WriteLine(FormattableString.Invariant($"{"node",-16} {"op",-14} {"forward",9} {"backward",9}"));
+        for (int i = 0; i < g.Nodes.Count; i++)
+        {
+            Console.WriteLine(FormattableString.Invariant($"{g.Nodes[i].Name,-16} {g.Nodes[i].Op.Kind,-14} {exec.ForwardTicks[i] * ms,9:F2} {exec.BackwardTicks[i] * ms,9:F2}"));
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"{"total",-31} {exec.ForwardTicks.Sum() * ms,9:F2} {exec.BackwardTicks.Sum() * ms,9:F2}"));
         return 0;
     }
 }

@@ -64,6 +64,21 @@ public sealed class Executor
     /// <summary>Counts training forward passes; with <see cref="Seed"/> it fixes each pass's dropout masks.</summary>
     public long Step { get; set; }
 
+    /// <summary>
+    /// When set, every node's forward and backward time (Stopwatch ticks) is added into <see cref="ForwardTicks"/> and
+    /// <see cref="BackwardTicks"/> (indexed like <see cref="Graphs.Graph.Nodes"/>), for profiling; off by default.
+    /// </summary>
+    public bool Profile { get; set; }
+
+    /// <summary>Accumulated forward time per node while <see cref="Profile"/> is set.</summary>
+    public long[] ForwardTicks => _forwardTicks ??= new long[_nodes.Length];
+
+    /// <summary>Accumulated backward time per node while <see cref="Profile"/> is set.</summary>
+    public long[] BackwardTicks => _backwardTicks ??= new long[_nodes.Length];
+
+    private long[]? _forwardTicks;
+    private long[]? _backwardTicks;
+
     /// <summary>Runs a single-input graph; returns its first output (owned by the executor, valid until the next call).</summary>
     public Tensor Forward(Tensor input) => Forward([input])[0];
 
@@ -99,7 +114,12 @@ public sealed class Executor
             ctx.Seed = Seed;
             ctx.Step = Step;
             ctx.ResetRandom();
+            long started = Profile ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             node.Op.Forward(ctx);
+            if (Profile)
+            {
+                ForwardTicks[i] += System.Diagnostics.Stopwatch.GetTimestamp() - started;
+            }
         }
 
         if (Training)
@@ -307,7 +327,12 @@ public sealed class Executor
         }
         else
         {
+            long started = Profile ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             node.Op.Backward(ctx);
+            if (Profile)
+            {
+                BackwardTicks[i] += System.Diagnostics.Stopwatch.GetTimestamp() - started;
+            }
         }
     }
 

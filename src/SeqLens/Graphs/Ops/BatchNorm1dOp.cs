@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 
@@ -150,10 +151,7 @@ public sealed class BatchNorm1dOp : Op
                 float scale = stats.InvStd[c] * (Weight is null ? 1f : Weight.Value.Data[c]);
                 float shift = (Bias is null ? 0f : Bias.Value.Data[c]) - (stats.Mean[c] * scale);
                 int o = ((b * Channels) + c) * length;
-                for (int t = 0; t < length; t++)
-                {
-                    y[o + t] = (x[o + t] * scale) + shift;
-                }
+                ScaleShift(x.AsSpan(o, length), scale, shift, y.AsSpan(o, length));
             }
         }
     }
@@ -177,6 +175,25 @@ public sealed class BatchNorm1dOp : Op
         Tensor? dxT = context.InputGrad(0);
         bool paramGrads = context.ParameterGradients && Weight is not null;
         double n = (double)batch * length;
+        if (!context.Training && !paramGrads)
+        {
+            // Evaluation, input gradient only (attribution): dx += γ·inv·dy, one vector pass per (row, channel).
+            if (dxT is not null)
+            {
+                for (int b = 0; b < batch; b++)
+                {
+                    for (int c = 0; c < Channels; c++)
+                    {
+                        float k = stats.InvStd[c] * (Weight is null ? 1f : Weight.Value.Data[c]);
+                        var rowDx = dxT.Data.AsSpan(((b * Channels) + c) * length, length);
+                        TensorPrimitives.MultiplyAdd(dy.AsSpan(((b * Channels) + c) * length, length), k, rowDx, rowDx);
+                    }
+                }
+            }
+
+            return;
+        }
+
         for (int c = 0; c < Channels; c++)
         {
             float mean = stats.Mean[c];
@@ -237,6 +254,25 @@ public sealed class BatchNorm1dOp : Op
                     }
                 }
             }
+        }
+    }
+
+    /// <summary><c>y = x·scale + shift</c> in one vector pass (not fused: the same bits as the scalar expression).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScaleShift(ReadOnlySpan<float> x, float scale, float shift, Span<float> y)
+    {
+        var xs = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(x);
+        var ys = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(y);
+        var vs = new System.Numerics.Vector<float>(scale);
+        var vb = new System.Numerics.Vector<float>(shift);
+        for (int v = 0; v < xs.Length; v++)
+        {
+            ys[v] = (xs[v] * vs) + vb;
+        }
+
+        for (int i = xs.Length * System.Numerics.Vector<float>.Count; i < x.Length; i++)
+        {
+            y[i] = (x[i] * scale) + shift;
         }
     }
 

@@ -1,4 +1,7 @@
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace SeqLens.Graphs.Ops;
 
@@ -12,9 +15,22 @@ public sealed class ReluOp : ElementwiseOp
     protected override void Apply(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Max(x, 0f, y);
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void AddGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
-        for (int i = 0; i < x.Length; i++)
+        // NOTE: branch-free vector pass (dx += dy where x > 0); the scalar loop below finishes the tail.
+        int i = 0;
+        int width = Vector<float>.Count;
+        var xs = MemoryMarshal.Cast<float, Vector<float>>(x);
+        var dys = MemoryMarshal.Cast<float, Vector<float>>(dy);
+        var dxs = MemoryMarshal.Cast<float, Vector<float>>(dx);
+        for (int v = 0; v < xs.Length; v++)
+        {
+            dxs[v] += Vector.ConditionalSelect(Vector.GreaterThan(xs[v], Vector<float>.Zero), dys[v], Vector<float>.Zero);
+        }
+
+        i = xs.Length * width;
+        for (; i < x.Length; i++)
         {
             if (x[i] > 0f)
             {
