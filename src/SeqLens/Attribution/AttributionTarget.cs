@@ -94,7 +94,7 @@ public sealed record AttributionTarget
     {
         ArgumentNullException.ThrowIfNull(graph);
         Node node = NodeName is null ? graph.Outputs[0].Node : graph[NodeName];
-        while (node.Op is SoftmaxOp or LogSoftmaxOp)
+        while (node.Op is SoftmaxFamilyOp)
         {
             node = node.Inputs[0];
         }

@@ -109,7 +109,7 @@ public sealed class ReceptiveField
                 case ElementwiseOp or BatchNorm1dOp or DropoutOp or AffineOp:
                     Copy(Input(node, 0, memo), start, end);
                     break;
-                case SoftmaxOp { Axis: 1 or -2 } or LogSoftmaxOp { Axis: 1 or -2 }:
+                case SoftmaxFamilyOp { Axis: 1 or -2 }:
                     Copy(Input(node, 0, memo), start, end);
                     break;
                 case Conv1dOp conv:
