@@ -24,29 +24,15 @@ internal sealed class MotifTextReader : IDisposable
     /// <summary>1-based number of the line last returned by <see cref="ReadLine"/>.</summary>
     public long LineNumber { get; private set; }
 
-    /// <summary>Opens <paramref name="path"/>, decompressing gzip when the file starts with 1f 8b.</summary>
+    /// <summary>
+    /// Opens <paramref name="path"/>, decompressing gzip/bgzip (by magic bytes) through <see cref="Text.CompressedInput"/>,
+    /// which also detects truncated gzip files that <see cref="GZipStream"/> alone would end silently.
+    /// </summary>
     public static MotifTextReader Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        try
-        {
-            Stream stream = file;
-            int b0 = file.ReadByte();
-            int b1 = file.ReadByte();
-            file.Position = 0;
-            if (b0 == 0x1f && b1 == 0x8b)
-            {
-                stream = new GZipStream(file, CompressionMode.Decompress);
-            }
-
-            return new MotifTextReader(new StreamReader(stream, System.Text.Encoding.UTF8, true, 1 << 16), path);
-        }
-        catch
-        {
-            file.Dispose();
-            throw;
-        }
+        Stream stream = Text.CompressedInput.Open(path);
+        return new MotifTextReader(new StreamReader(stream, System.Text.Encoding.UTF8, true, 1 << 16), path);
     }
 
     /// <summary>Next line (without terminator), or null at the end.</summary>
