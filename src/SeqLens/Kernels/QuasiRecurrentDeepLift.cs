@@ -154,7 +154,8 @@ public static unsafe class QuasiRecurrentDeepLift
         float* fbar = o0 + length;
         float* g = fbar + length;
 
-        // NOTE: the same TensorPrimitives calls on the same row spans as the forward kernel, so z, σ, o match its values.
+        // NOTE: z, σ, o are recomputed from the gates (TensorPrimitives, as the forward kernel does); c comes from the forward.
+        // An ulp of difference from the forward's own activations would only add float32 rounding to summation-to-delta.
         TensorPrimitives.Tanh(new ReadOnlySpan<float>(ga, length), new Span<float>(z1, length));
         TensorPrimitives.Tanh(new ReadOnlySpan<float>(gb, length), new Span<float>(z0, length));
         TensorPrimitives.Sigmoid(new ReadOnlySpan<float>(ga + block, length), new Span<float>(s1, length));

@@ -28,8 +28,8 @@ namespace SeqLens.Graphs.Ops;
 /// exactly, and the backward scan carries the multiplier of c: the gradient scan on pair-averaged values.
 /// Summation-to-delta holds at the node up to float32 rounding.</para>
 /// <para>Per rule: <see cref="BackwardRule.Gradient"/> is the gradient; <see cref="BackwardRule.Rescale"/> is the rule
-/// above; <see cref="BackwardRule.RevealCancel"/> is the same rule (the gates' Δ is not split into positive and negative
-/// parts inside the fused op, as <see cref="MulOp"/> does for products). In the split (RevealCancel) pass of the genomics
+/// above; <see cref="BackwardRule.RevealCancel"/> is the same rule (inside the fused op the gates' Δ is not split into
+/// positive and negative parts; <see cref="MulOp"/> treats products the same way). In the split (RevealCancel) pass of the genomics
 /// default the op uses the defaults of <see cref="Op.PropagateDeltas"/> and <see cref="Op.BackwardSplit"/>: its output Δ
 /// is split by sign and one multiplier goes through this rule, which keeps the node's Σ m⁺Δ⁺ + m⁻Δ⁻ conserved.
 /// Guided backpropagation is refused. DeepLIFT rules need an evaluation-mode forward when <see cref="Zoneout"/> &gt; 0:
