@@ -4,9 +4,12 @@ using System.Runtime.Intrinsics.X86;
 
 namespace SeqLens.Kernels;
 
-// The fused single-pass path (AVX2 + FMA): one sweep over each row computes the activations, scans and writes h and c.
+// The fused single-sweep path (AVX-512F): one pass over each row computes the activations, scans and writes h and c.
 public static unsafe partial class QuasiRecurrentPool
 {
+    /// <summary>Lanes per vector step.</summary>
+    private const int W = 16;
+
     [ThreadStatic]
     private static bool _forcePortable;
 
@@ -19,6 +22,7 @@ public static unsafe partial class QuasiRecurrentPool
     private static void ForwardVectorWork(void* state)
     {
         ref Job job = ref Unsafe.AsRef<Job>(state);
+        long block = (long)job.Hidden * job.Length;
         int chunk;
         while ((chunk = Interlocked.Increment(ref job.Next) - 1) < job.Chunks)
         {
@@ -27,9 +31,8 @@ public static unsafe partial class QuasiRecurrentPool
             for (long r = r0; r < r1; r++)
             {
                 float* z = GateRow(ref job, r);
-                float* fg = z + ((long)job.Hidden * job.Length);
                 float* keep = job.Keep is null ? null : job.Keep + (r * job.Length);
-                ForwardRow(z, fg, fg + ((long)job.Hidden * job.Length), keep, job.KeepScale, job.H + (r * job.Length), job.C + (r * job.Length), job.Length);
+                ForwardRow(z, z + block, z + (2 * block), keep, job.KeepScale, job.H + (r * job.Length), job.C + (r * job.Length), job.Length);
             }
         }
     }
@@ -38,18 +41,18 @@ public static unsafe partial class QuasiRecurrentPool
     {
         ref Job job = ref Unsafe.AsRef<Job>(state);
         int length = job.Length;
-        float* scratch = Scratch(2 * (length + 8));
+        float* scratch = Scratch(2 * (length + (2 * W)));
+        long block = (long)job.Hidden * length;
         int chunk;
         while ((chunk = Interlocked.Increment(ref job.Next) - 1) < job.Chunks)
         {
             long r0 = job.Groups * (long)chunk / job.Chunks;
             long r1 = job.Groups * (long)(chunk + 1) / job.Chunks;
-            long block = (long)job.Hidden * length;
             for (long r = r0; r < r1; r++)
             {
                 float* z = GateRow(ref job, r);
-                long offset = z - job.Gates;
-                var rowJob = new RowGrad
+                float* dz = job.GatesGrad + (z - job.Gates);
+                var row = new RowGrad
                 {
                     Z = z,
                     F = z + block,
@@ -58,180 +61,273 @@ public static unsafe partial class QuasiRecurrentPool
                     KeepScale = job.KeepScale,
                     C = job.C + (r * length),
                     HGrad = job.HGrad + (r * length),
-                    DZ = job.GatesGrad + offset,
-                    DF = job.GatesGrad + offset + block,
-                    DO = job.GatesGrad + offset + (2 * block),
+                    DZ = dz,
+                    DF = dz + block,
+                    DO = dz + (2 * block),
                     Sigma = scratch,
-                    OneMinusF = scratch + length + 8,
+                    OneMinusF = scratch + length + (2 * W),
                     Length = length,
                 };
-                BackwardRow(ref rowJob);
+                BackwardRow(ref row);
             }
         }
-    }
-
-    /// <summary>Lanes below <paramref name="count"/> set (all bits), the rest clear.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> LanesBelow(int count)
-        => Avx2.CompareGreaterThan(Vector256.Create(count), Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7)).AsSingle();
-
-    /// <summary>1 − f = s·(1 − σ): the keep mask row, the constant scale, or plain 1 − σ.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> OneMinusForget(Vector256<float> sigma, float* keep, Vector256<float> keepMask, float keepScale, int t, bool full)
-    {
-        Vector256<float> om = Avx.Subtract(Vector256.Create(1f), sigma);
-        if (keep is not null)
-        {
-            Vector256<float> s = full ? Avx.LoadVector256(keep + t) : Avx.MaskLoad(keep + t, keepMask);
-            return Avx.Multiply(om, s);
-        }
-
-        return keepScale != 1f ? Avx.Multiply(om, Vector256.Create(keepScale)) : om;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardRow(float* z, float* fg, float* og, float* keep, float keepScale, float* h, float* c, int length)
     {
-        Vector256<float> carry = Vector256<float>.Zero;
-        Vector256<float> all = Vector256.Create(-1).AsSingle();
-        for (int t = 0; t < length; t += 8)
+        Vector512<float> carry = Vector512<float>.Zero;
+        int t = 0;
+        for (; t + W <= length; t += W)
         {
-            bool full = t + 8 <= length;
-            Vector256<float> mask = full ? all : LanesBelow(length - t);
-            Vector256<float> zv = full ? Avx.LoadVector256(z + t) : Avx.MaskLoad(z + t, mask);
-            Vector256<float> fv = full ? Avx.LoadVector256(fg + t) : Avx.MaskLoad(fg + t, mask);
-            Vector256<float> ov = full ? Avx.LoadVector256(og + t) : Avx.MaskLoad(og + t, mask);
-            Vector256<float> om = OneMinusForget(VectorActivations.Sigmoid(fv), keep, mask, keepScale, t, full);
-            Vector256<float> f = Avx.Subtract(Vector256.Create(1f), om);
-            Vector256<float> a = Avx.Multiply(om, VectorActivations.Tanh(zv));
-
-            // NOTE: c_t = f_t·c_{t−1} + a_t inside the vector by a log-step (Hillis–Steele) scan of the affine maps
-            // (F, A): after shifts by 1, 2 and 4 lanes, lane i holds the composition over lanes 0…i, so
-            // c = A + F·c_before. Rounding differs from the sequential chain (a few ulp) but is fixed per row.
-            a = Fma.MultiplyAdd(f, ShiftUp1(a, Vector256<float>.Zero), a);
-            f = Avx.Multiply(f, ShiftUp1(f, Vector256.Create(1f)));
-            a = Fma.MultiplyAdd(f, ShiftUp2(a, Vector256<float>.Zero), a);
-            f = Avx.Multiply(f, ShiftUp2(f, Vector256.Create(1f)));
-            a = Fma.MultiplyAdd(f, ShiftUp4(a, Vector256<float>.Zero), a);
-            f = Avx.Multiply(f, ShiftUp4(f, Vector256.Create(1f)));
-            Vector256<float> cv = Fma.MultiplyAdd(f, carry, a);
-            carry = Avx2.PermuteVar8x32(cv, Vector256.Create(7));
-            Vector256<float> hv = Avx.Multiply(VectorActivations.Sigmoid(ov), cv);
-            if (full)
-            {
-                Avx.Store(c + t, cv);
-                Avx.Store(h + t, hv);
-            }
-            else
-            {
-                Avx.MaskStore(c + t, mask, cv);
-                Avx.MaskStore(h + t, mask, hv);
-            }
+            carry = ForwardStep(z + t, fg + t, og + t, keep is null ? null : keep + t, keepScale, h + t, c + t, carry);
         }
+
+        int rest = length - t;
+        if (rest > 0)
+        {
+            // NOTE: the last partial vector runs on zero-padded copies (finite activations; the lanes past the row are
+            // dropped), so the main loop needs no masks.
+            float* zs = stackalloc float[W];
+            float* fs = stackalloc float[W];
+            float* os = stackalloc float[W];
+            float* ks = stackalloc float[W];
+            float* hs = stackalloc float[W];
+            float* cs = stackalloc float[W];
+            Stage(zs, z + t, rest);
+            Stage(fs, fg + t, rest);
+            Stage(os, og + t, rest);
+            if (keep is not null)
+            {
+                Stage(ks, keep + t, rest);
+            }
+
+            ForwardStep(zs, fs, os, keep is null ? null : ks, keepScale, hs, cs, carry);
+            Copy(h + t, hs, rest);
+            Copy(c + t, cs, rest);
+        }
+    }
+
+    /// <summary>One 16-step vector of the forward sweep; returns c of its last step in every lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ForwardStep(float* z, float* fg, float* og, float* keep, float keepScale, float* h, float* c, Vector512<float> carry)
+    {
+        Vector512<float> one = Vector512.Create(1f);
+        Vector512<float> om = OneMinusForget(VectorActivations.Sigmoid(Avx512F.LoadVector512(fg)), keep, keepScale);
+        Vector512<float> f = Avx512F.Subtract(one, om);
+        Vector512<float> a = Avx512F.Multiply(om, VectorActivations.Tanh(Avx512F.LoadVector512(z)));
+
+        // NOTE: c_t = f_t·c_{t−1} + a_t inside the vector by a log-step (Hillis–Steele) scan of the affine maps
+        // (f, a): after shifts by 1, 2, 4 and 8 lanes, lane i holds the composition over lanes 0…i, so
+        // c = a + f·c_before. Rounding differs from the sequential chain (a few ulp) but is fixed for a row.
+        a = Avx512F.FusedMultiplyAdd(f, ShiftUp1(a, Vector512<float>.Zero), a);
+        f = Avx512F.Multiply(f, ShiftUp1(f, one));
+        a = Avx512F.FusedMultiplyAdd(f, ShiftUp2(a, Vector512<float>.Zero), a);
+        f = Avx512F.Multiply(f, ShiftUp2(f, one));
+        a = Avx512F.FusedMultiplyAdd(f, ShiftUp4(a, Vector512<float>.Zero), a);
+        f = Avx512F.Multiply(f, ShiftUp4(f, one));
+        a = Avx512F.FusedMultiplyAdd(f, ShiftUp8(a, Vector512<float>.Zero), a);
+        f = Avx512F.Multiply(f, ShiftUp8(f, one));
+        Vector512<float> cv = Avx512F.FusedMultiplyAdd(f, carry, a);
+        Avx512F.Store(c, cv);
+        Avx512F.Store(h, Avx512F.Multiply(VectorActivations.Sigmoid(Avx512F.LoadVector512(og)), cv));
+        return Avx512F.PermuteVar16x32(cv, Vector512.Create(15));
+    }
+
+    /// <summary>1 − f = s·(1 − σ): the keep mask, the constant scale, or plain 1 − σ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> OneMinusForget(Vector512<float> sigma, float* keep, float keepScale)
+    {
+        Vector512<float> om = Avx512F.Subtract(Vector512.Create(1f), sigma);
+        if (keep is not null)
+        {
+            return Avx512F.Multiply(om, Avx512F.LoadVector512(keep));
+        }
+
+        return keepScale != 1f ? Avx512F.Multiply(om, Vector512.Create(keepScale)) : om;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardRow(ref RowGrad row)
     {
         int length = row.Length;
-        Vector256<float> all = Vector256.Create(-1).AsSingle();
+        float* s1 = stackalloc float[W];
+        float* s2 = stackalloc float[W];
 
-        // Pass 1 (forward in time): σ(f̃) and 1 − f into scratch, so the reverse pass can read f_{t+1} one lane over.
-        for (int t = 0; t < length; t += 8)
+        // Pass 1 (forward in time): σ(f̃) and 1 − f into the scratch rows (padded to whole vectors), so the reverse
+        // pass reads f_{t+1} one lane over.
+        for (int t = 0; t < length; t += W)
         {
-            bool full = t + 8 <= length;
-            Vector256<float> mask = full ? all : LanesBelow(length - t);
-            Vector256<float> sigma = VectorActivations.Sigmoid(full ? Avx.LoadVector256(row.F + t) : Avx.MaskLoad(row.F + t, mask));
-            Avx.Store(row.Sigma + t, sigma);
-            Avx.Store(row.OneMinusF + t, OneMinusForget(sigma, row.Keep, mask, row.KeepScale, t, full));
+            float* fg = row.F + t;
+            float* keep = row.Keep is null ? null : row.Keep + t;
+            if (t + W > length)
+            {
+                Stage(s1, fg, length - t);
+                fg = s1;
+                if (keep is not null)
+                {
+                    Stage(s2, keep, length - t);
+                    keep = s2;
+                }
+            }
+
+            Vector512<float> sigma = VectorActivations.Sigmoid(Avx512F.LoadVector512(fg));
+            Avx512F.Store(row.Sigma + t, sigma);
+            Avx512F.Store(row.OneMinusF + t, OneMinusForget(sigma, keep, row.KeepScale));
         }
 
-        // f beyond the row is 0 (1 − f = 1): g_L = 0 anyway, but the lanes must hold finite numbers.
-        Avx.Store(row.OneMinusF + length, Vector256.Create(1f));
+        // f past the row is 0 (1 − f = 1): g_L = 0 anyway, but the lanes must hold finite numbers.
+        Avx512F.Store(row.OneMinusF + length, Vector512.Create(1f));
 
-        // Pass 2 (backward in time): g_t = dh_t·o_t + f_{t+1}·g_{t+1}, and the three gate gradients.
-        Vector256<float> carry = Vector256<float>.Zero;
-        int last = (length - 1) / 8 * 8;
-        for (int t = last; t >= 0; t -= 8)
+        // Pass 2 (backward in time): g_t = dh_t·o_t + f_{t+1}·g_{t+1}, then the three gate gradients.
+        Vector512<float> carry = Vector512<float>.Zero;
+        int last = (length - 1) / W * W;
+        var step = default(BackwardPointers);
+        float* staged = stackalloc float[8 * W];
+        for (int t = last; t >= 0; t -= W)
         {
-            bool full = t + 8 <= length;
-            Vector256<float> mask = full ? all : LanesBelow(length - t);
-            Vector256<float> dh = full ? Avx.LoadVector256(row.HGrad + t) : Avx.MaskLoad(row.HGrad + t, mask);
-            Vector256<float> ov = full ? Avx.LoadVector256(row.O + t) : Avx.MaskLoad(row.O + t, mask);
-            Vector256<float> zv = full ? Avx.LoadVector256(row.Z + t) : Avx.MaskLoad(row.Z + t, mask);
-            Vector256<float> c = full ? Avx.LoadVector256(row.C + t) : Avx.MaskLoad(row.C + t, mask);
-            Vector256<float> cPrev = t > 0 && full
-                ? Avx.LoadVector256(row.C + t - 1)
-                : Avx.MaskLoad(row.C + t - 1, Avx.And(mask, t > 0 ? all : LanesFromOne()));
-            Vector256<float> o = VectorActivations.Sigmoid(ov);
-            Vector256<float> u = Avx.Multiply(dh, o);
-            Vector256<float> fNext = Avx.Subtract(Vector256.Create(1f), Avx.LoadVector256(row.OneMinusF + t + 1));
-            u = Fma.MultiplyAdd(fNext, ShiftDown1(u, Vector256<float>.Zero), u);
-            fNext = Avx.Multiply(fNext, ShiftDown1(fNext, Vector256.Create(1f)));
-            u = Fma.MultiplyAdd(fNext, ShiftDown2(u, Vector256<float>.Zero), u);
-            fNext = Avx.Multiply(fNext, ShiftDown2(fNext, Vector256.Create(1f)));
-            u = Fma.MultiplyAdd(fNext, ShiftDown4(u, Vector256<float>.Zero), u);
-            fNext = Avx.Multiply(fNext, ShiftDown4(fNext, Vector256.Create(1f)));
-            Vector256<float> g = Fma.MultiplyAdd(fNext, carry, u);
-            carry = Avx2.BroadcastScalarToVector256(g.GetLower());
-
-            Vector256<float> one = Vector256.Create(1f);
-            Vector256<float> zt = VectorActivations.Tanh(zv);
-            Vector256<float> om = Avx.LoadVector256(row.OneMinusF + t);
-            Vector256<float> sigma = Avx.LoadVector256(row.Sigma + t);
-
-            // dõ += dh·c·o(1 − o); dz̃ += g(1 − f)(1 − z²); df̃ += g(c_{t−1} − z)·s·σ(1 − σ), with s(1 − σ) = 1 − f.
-            Vector256<float> dO = Avx.Multiply(Avx.Multiply(dh, c), Avx.Multiply(o, Avx.Subtract(one, o)));
-            Vector256<float> gom = Avx.Multiply(g, om);
-            Vector256<float> dZ = Avx.Multiply(gom, Fma.MultiplyAddNegated(zt, zt, one));
-            Vector256<float> dF = Avx.Multiply(Avx.Multiply(gom, sigma), Avx.Subtract(cPrev, zt));
-            if (full)
+            int rest = Math.Min(W, length - t);
+            step.HGrad = row.HGrad + t;
+            step.O = row.O + t;
+            step.Z = row.Z + t;
+            step.C = row.C + t;
+            step.CPrev = row.C + t - 1;
+            step.DZ = row.DZ + t;
+            step.DF = row.DF + t;
+            step.DO = row.DO + t;
+            if (rest < W || t == 0)
             {
-                Avx.Store(row.DO + t, Avx.Add(Avx.LoadVector256(row.DO + t), dO));
-                Avx.Store(row.DZ + t, Avx.Add(Avx.LoadVector256(row.DZ + t), dZ));
-                Avx.Store(row.DF + t, Avx.Add(Avx.LoadVector256(row.DF + t), dF));
+                // NOTE: the partial last vector and the first one (c_{−1} = 0) run on zero-padded copies.
+                float* cPrev = staged + (7 * W);
+                new Span<float>(cPrev, W).Clear();
+                if (t == 0)
+                {
+                    Copy(cPrev + 1, row.C, rest - 1);
+                }
+                else
+                {
+                    Copy(cPrev, row.C + t - 1, rest);
+                }
+
+                step.CPrev = cPrev;
+                if (rest < W)
+                {
+                    Stage(staged, step.HGrad, rest);
+                    Stage(staged + W, step.O, rest);
+                    Stage(staged + (2 * W), step.Z, rest);
+                    Stage(staged + (3 * W), step.C, rest);
+                    Stage(staged + (4 * W), step.DZ, rest);
+                    Stage(staged + (5 * W), step.DF, rest);
+                    Stage(staged + (6 * W), step.DO, rest);
+                    step.HGrad = staged;
+                    step.O = staged + W;
+                    step.Z = staged + (2 * W);
+                    step.C = staged + (3 * W);
+                    step.DZ = staged + (4 * W);
+                    step.DF = staged + (5 * W);
+                    step.DO = staged + (6 * W);
+                }
             }
-            else
+
+            carry = BackwardStep(ref step, row.Sigma + t, row.OneMinusF + t, carry);
+            if (rest < W)
             {
-                Avx.MaskStore(row.DO + t, mask, Avx.Add(Avx.MaskLoad(row.DO + t, mask), dO));
-                Avx.MaskStore(row.DZ + t, mask, Avx.Add(Avx.MaskLoad(row.DZ + t, mask), dZ));
-                Avx.MaskStore(row.DF + t, mask, Avx.Add(Avx.MaskLoad(row.DF + t, mask), dF));
+                Copy(row.DZ + t, step.DZ, rest);
+                Copy(row.DF + t, step.DF, rest);
+                Copy(row.DO + t, step.DO, rest);
             }
         }
     }
 
+    /// <summary>One 16-step vector of the reverse sweep; returns g of its first step in every lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> LanesFromOne() => Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle();
+    private static Vector512<float> BackwardStep(ref BackwardPointers p, float* sigmaRow, float* oneMinusFRow, Vector512<float> carry)
+    {
+        Vector512<float> one = Vector512.Create(1f);
+        Vector512<float> dh = Avx512F.LoadVector512(p.HGrad);
+        Vector512<float> o = VectorActivations.Sigmoid(Avx512F.LoadVector512(p.O));
+        Vector512<float> g = Avx512F.Multiply(dh, o);
+        Vector512<float> fNext = Avx512F.Subtract(one, Avx512F.LoadVector512(oneMinusFRow + 1));
 
-    /// <summary>Lane i ← lane i − 1; lane 0 ← fill.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ShiftUp1(Vector256<float> v, Vector256<float> fill)
-        => Avx.Blend(Avx2.PermuteVar8x32(v, Vector256.Create(0, 0, 1, 2, 3, 4, 5, 6)), fill, 0b0000_0001);
+        // The mirror of the forward log scan: lane i composes lanes i…15 of g_t = u_t + f_{t+1}·g_{t+1}.
+        g = Avx512F.FusedMultiplyAdd(fNext, ShiftDown1(g, Vector512<float>.Zero), g);
+        fNext = Avx512F.Multiply(fNext, ShiftDown1(fNext, one));
+        g = Avx512F.FusedMultiplyAdd(fNext, ShiftDown2(g, Vector512<float>.Zero), g);
+        fNext = Avx512F.Multiply(fNext, ShiftDown2(fNext, one));
+        g = Avx512F.FusedMultiplyAdd(fNext, ShiftDown4(g, Vector512<float>.Zero), g);
+        fNext = Avx512F.Multiply(fNext, ShiftDown4(fNext, one));
+        g = Avx512F.FusedMultiplyAdd(fNext, ShiftDown8(g, Vector512<float>.Zero), g);
+        fNext = Avx512F.Multiply(fNext, ShiftDown8(fNext, one));
+        g = Avx512F.FusedMultiplyAdd(fNext, carry, g);
 
-    /// <summary>Lane i ← lane i − 2; lanes 0–1 ← fill.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ShiftUp2(Vector256<float> v, Vector256<float> fill)
-        => Avx.Blend(Avx2.PermuteVar8x32(v, Vector256.Create(0, 0, 0, 1, 2, 3, 4, 5)), fill, 0b0000_0011);
+        Vector512<float> c = Avx512F.LoadVector512(p.C);
+        Vector512<float> zt = VectorActivations.Tanh(Avx512F.LoadVector512(p.Z));
+        Vector512<float> gom = Avx512F.Multiply(g, Avx512F.LoadVector512(oneMinusFRow));
 
-    /// <summary>Lane i ← lane i − 4; lanes 0–3 ← fill.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ShiftUp4(Vector256<float> v, Vector256<float> fill)
-        => Avx.Blend(Avx2.PermuteVar8x32(v, Vector256.Create(0, 0, 0, 0, 0, 1, 2, 3)), fill, 0b0000_1111);
+        // dõ += dh·c·o(1 − o); dz̃ += g(1 − f)(1 − z²); df̃ += g(c_{t−1} − z)·s·σ(1 − σ), with s(1 − σ) = 1 − f.
+        Vector512<float> dO = Avx512F.Multiply(Avx512F.Multiply(dh, c), Avx512F.Multiply(o, Avx512F.Subtract(one, o)));
+        Vector512<float> dZ = Avx512F.Multiply(gom, Avx512F.FusedMultiplyAddNegated(zt, zt, one));
+        Vector512<float> dF = Avx512F.Multiply(Avx512F.Multiply(gom, Avx512F.LoadVector512(sigmaRow)), Avx512F.Subtract(Avx512F.LoadVector512(p.CPrev), zt));
+        Avx512F.Store(p.DO, Avx512F.Add(Avx512F.LoadVector512(p.DO), dO));
+        Avx512F.Store(p.DZ, Avx512F.Add(Avx512F.LoadVector512(p.DZ), dZ));
+        Avx512F.Store(p.DF, Avx512F.Add(Avx512F.LoadVector512(p.DF), dF));
+        return Avx512F.BroadcastScalarToVector512(g.GetLower().GetLower());
+    }
 
-    /// <summary>Lane i ← lane i + 1; lane 7 ← fill.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ShiftDown1(Vector256<float> v, Vector256<float> fill)
-        => Avx.Blend(Avx2.PermuteVar8x32(v, Vector256.Create(1, 2, 3, 4, 5, 6, 7, 7)), fill, 0b1000_0000);
+    /// <summary>Copies <paramref name="count"/> floats into a 16-float buffer and zeroes the rest.</summary>
+    private static void Stage(float* buffer, float* source, int count)
+    {
+        new Span<float>(buffer, W).Clear();
+        Copy(buffer, source, count);
+    }
 
-    /// <summary>Lane i ← lane i + 2; lanes 6–7 ← fill.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ShiftDown2(Vector256<float> v, Vector256<float> fill)
-        => Avx.Blend(Avx2.PermuteVar8x32(v, Vector256.Create(2, 3, 4, 5, 6, 7, 7, 7)), fill, 0b1100_0000);
+    private static void Copy(float* destination, float* source, int count)
+    {
+        if (count > 0)
+        {
+            new ReadOnlySpan<float>(source, count).CopyTo(new Span<float>(destination, count));
+        }
+    }
 
-    /// <summary>Lane i ← lane i + 4; lanes 4–7 ← fill.</summary>
+    /// <summary>Lane i ← lane i − 1; lanes below 1 ← fill (valignd over fill:v).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ShiftDown4(Vector256<float> v, Vector256<float> fill)
-        => Avx.Blend(Avx2.PermuteVar8x32(v, Vector256.Create(4, 5, 6, 7, 7, 7, 7, 7)), fill, 0b1111_0000);
+    private static Vector512<float> ShiftUp1(Vector512<float> v, Vector512<float> fill)
+        => Avx512F.AlignRight32(v.AsInt32(), fill.AsInt32(), 15).AsSingle();
+
+    /// <summary>Lane i ← lane i + 1; lanes from 15 ← fill (valignd over v:fill).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ShiftDown1(Vector512<float> v, Vector512<float> fill)
+        => Avx512F.AlignRight32(fill.AsInt32(), v.AsInt32(), 1).AsSingle();
+
+    /// <summary>Lane i ← lane i − 2; lanes below 2 ← fill (valignd over fill:v).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ShiftUp2(Vector512<float> v, Vector512<float> fill)
+        => Avx512F.AlignRight32(v.AsInt32(), fill.AsInt32(), 14).AsSingle();
+
+    /// <summary>Lane i ← lane i + 2; lanes from 14 ← fill (valignd over v:fill).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ShiftDown2(Vector512<float> v, Vector512<float> fill)
+        => Avx512F.AlignRight32(fill.AsInt32(), v.AsInt32(), 2).AsSingle();
+
+    /// <summary>Lane i ← lane i − 4; lanes below 4 ← fill (valignd over fill:v).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ShiftUp4(Vector512<float> v, Vector512<float> fill)
+        => Avx512F.AlignRight32(v.AsInt32(), fill.AsInt32(), 12).AsSingle();
+
+    /// <summary>Lane i ← lane i + 4; lanes from 12 ← fill (valignd over v:fill).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ShiftDown4(Vector512<float> v, Vector512<float> fill)
+        => Avx512F.AlignRight32(fill.AsInt32(), v.AsInt32(), 4).AsSingle();
+
+    /// <summary>Lane i ← lane i − 8; lanes below 8 ← fill (valignd over fill:v).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ShiftUp8(Vector512<float> v, Vector512<float> fill)
+        => Avx512F.AlignRight32(v.AsInt32(), fill.AsInt32(), 8).AsSingle();
+
+    /// <summary>Lane i ← lane i + 8; lanes from 8 ← fill (valignd over v:fill).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ShiftDown8(Vector512<float> v, Vector512<float> fill)
+        => Avx512F.AlignRight32(fill.AsInt32(), v.AsInt32(), 8).AsSingle();
 
     /// <summary>Pointers of one row for the backward sweep.</summary>
     private struct RowGrad
@@ -249,5 +345,18 @@ public static unsafe partial class QuasiRecurrentPool
         public float* Sigma;
         public float* OneMinusF;
         public int Length;
+    }
+
+    /// <summary>Where one reverse step reads and adds (the row's own memory, or zero-padded copies).</summary>
+    private struct BackwardPointers
+    {
+        public float* HGrad;
+        public float* O;
+        public float* Z;
+        public float* C;
+        public float* CPrev;
+        public float* DZ;
+        public float* DF;
+        public float* DO;
     }
 }
