@@ -17,7 +17,8 @@ namespace SeqLens.Kernels;
 /// <item>Weight gradient: <c>dW(Cout, Cin·K) += dY(Cout, B·Lout) · Xcolᵀ</c>; its depth is B·Lout, summed in
 /// fixed blocks of 256 in order.</item>
 /// </list>
-/// Results are bit-identical for any <see cref="KernelThreads.MaxDegree"/>.
+/// Results are bit-identical for any <see cref="KernelThreads.MaxDegree"/>. A forward pass with stride 1, one group and a
+/// shallow reduction (Cin·K ≤ 16, e.g. a QRNN's gate convolution) runs the direct kernel <see cref="Conv1dDirect"/> instead.
 /// </remarks>
 public static class Conv1d
 {
@@ -48,6 +49,12 @@ public static class Conv1d
         fixed (float* pb = bias)
         fixed (float* y = output)
         {
+            if (Conv1dDirect.Handles(g))
+            {
+                Conv1dDirect.Forward(g, x, w, bias.IsEmpty ? null : pb, y, relu);
+                return;
+            }
+
             for (int grp = 0; grp < g.Groups; grp++)
             {
                 var a = new MatrixA(w + ((nint)grp * coutG * cinG * g.KernelSize), cinG * g.KernelSize, transpose: false);
