@@ -18,7 +18,8 @@ namespace SeqLens.Kernels;
 /// fixed blocks of 256 in order.</item>
 /// </list>
 /// Results are bit-identical for any <see cref="KernelThreads.MaxDegree"/>. A forward pass with stride 1, one group and a
-/// shallow reduction (Cin·K ≤ 16, e.g. a QRNN's gate convolution) runs the direct kernel <see cref="Conv1dDirect"/> instead.
+/// shallow reduction (Cin·K ≤ 16, e.g. a QRNN's gate convolution) runs the direct kernel <see cref="Conv1dDirect"/> instead,
+/// and so does the input gradient of a stride-1 single-group layer with at most 4 input channels (the DNA layer).
 /// </remarks>
 public static class Conv1d
 {
@@ -84,6 +85,12 @@ public static class Conv1d
         fixed (float* w = weight)
         fixed (float* dx = inputGrad)
         {
+            if (Conv1dDirect.HandlesBackwardInput(g))
+            {
+                Conv1dDirect.BackwardInput(g, dy, w, dx);
+                return;
+            }
+
             // NOTE: few input channels (the DNA layer: 4) make the transposed-conv GEMM 4 rows tall, which wastes
             // most of a 14-row register tile and re-gathers dY K times. There, compute the column gradient
             // Wᵀ(Cin·K, Cout) · dY(Cout, B·Lout) panel by panel (whole batch items per panel) and col2im each panel.

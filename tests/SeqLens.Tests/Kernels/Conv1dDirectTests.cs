@@ -42,8 +42,47 @@ public class Conv1dDirectTests
         KernelTestData.AssertClose(expected, y, scale.Select(v => v + 1e-3).ToArray(), 1e-5, "direct forward " + g);
     }
 
+    public static TheoryData<int[]> BackwardGeometries() => new()
+    {
+        // batch, cin, cout, length, kernel, dilation, padLeft, padRight
+        { [1, 4, 384, 1000, 2, 1, 1, 0] },
+        { [3, 4, 67, 131, 2, 1, 1, 0] },
+        { [2, 4, 21, 600, 19, 1, 9, 9] },
+        { [3, 4, 9, 40, 8, 1, 0, 0] },
+        { [2, 3, 37, 101, 3, 2, 1, 4] },
+        { [3, 1, 5, 1, 1, 1, 0, 0] },
+        { [1, 2, 6, 3, 4, 1, 3, 3] },
+        { [2, 4, 130, 77, 5, 3, 12, 0] },
+    };
+
+    [Theory]
+    [MemberData(nameof(BackwardGeometries))]
+    public void BackwardInput_MatchesDoubleReference(int[] s)
+    {
+        var g = new Conv1dGeometry(s[0], s[1], s[2], s[3], s[4], 1, s[5], s[6], s[7]);
+        Assert.True(Conv1dDirect.HandlesBackwardInput(g) || !Conv1dDirect.IsSupported, $"{g} should take the direct path.");
+        float[] dy = KernelTestData.Uniform(g.Batch * g.OutChannels * g.OutLength, 13, 1);
+        float[] w = KernelTestData.Uniform(g.OutChannels * g.InChannels * g.KernelSize, 13, 2);
+        float[] start = KernelTestData.Uniform(g.Batch * g.InChannels * g.Length, 13, 3);
+        var dx = (float[])start.Clone();
+        Conv1d.BackwardInput(g, dy, w, dx);
+        double[] expected = ReferenceKernels.ConvBackwardInput(g, dy, w, start);
+        double[] scale = ReferenceKernels.ConvBackwardInput(g, dy, w, start, absolute: true);
+        KernelTestData.AssertClose(expected, dx, scale, 1e-5, "direct input gradient " + g);
+    }
+
+    [Theory]
+    [InlineData(2, 0)]
+    [InlineData(5, 0)]
+    [InlineData(1, 3)]
+    public void HandlesBackwardInput_OnlyFewChannelsAndPaddingWithinReach(int inChannels, int extraPad)
+    {
+        var g = new Conv1dGeometry(2, inChannels, 8, 50, 3, PadLeft: 2 + extraPad);
+        Assert.Equal(inChannels <= 4 && extraPad == 0 && Conv1dDirect.IsSupported, Conv1dDirect.HandlesBackwardInput(g));
+    }
+
     [Fact]
-    public void Forward_OneAndTwoThreads_BitIdentical()
+    public void ForwardAndBackwardInput_OneAndTwoThreads_BitIdentical()
     {
         var g = new Conv1dGeometry(5, 4, 131, 301, 2, PadLeft: 1);
         float[] x = KernelTestData.Uniform(g.Batch * g.InChannels * g.Length, 12, 1);
@@ -52,11 +91,16 @@ public class Conv1dDirectTests
         float[] Run(int threads)
         {
             var y = new float[g.Batch * g.OutChannels * g.OutLength];
-            KernelTestData.WithThreads(threads, () => Conv1d.Forward(g, x, w, b, y, relu: true));
-            return y;
+            var dx = new float[x.Length];
+            KernelTestData.WithThreads(threads, () =>
+            {
+                Conv1d.Forward(g, x, w, b, y, relu: true);
+                Conv1d.BackwardInput(g, y, w, dx);
+            });
+            return [.. y, .. dx];
         }
 
-        Assert.True(Run(1).AsSpan().SequenceEqual(Run(2)), "the direct forward differs between 1 and 2 threads.");
+        Assert.True(Run(1).AsSpan().SequenceEqual(Run(2)), "the direct forward or input gradient differs between 1 and 2 threads.");
     }
 
     [Theory]
