@@ -18,7 +18,8 @@ namespace SeqLens.Kernels;
 /// fixed blocks of 256 in order.</item>
 /// </list>
 /// Results are bit-identical for any <see cref="KernelThreads.MaxDegree"/>. A forward pass with stride 1, one group and a
-/// shallow reduction (Cin·K ≤ 16, e.g. a QRNN's gate convolution) runs the direct kernel <see cref="Conv1dDirect"/> instead,
+/// shallow reduction (Cin·K ≤ 16, e.g. a QRNN's gate convolution) runs the direct kernel <see cref="Conv1dDirect"/> instead
+/// (forward and weight gradient),
 /// and so does the input gradient of a stride-1 single-group layer with at most 4 input channels (the DNA layer).
 /// </remarks>
 public static class Conv1d
@@ -143,7 +144,12 @@ public static class Conv1d
         fixed (float* dy = outputGrad)
         fixed (float* dw = weightGrad)
         {
-            for (int grp = 0; grp < g.Groups; grp++)
+            if (Conv1dDirect.Handles(g))
+            {
+                Conv1dDirect.BackwardWeight(g, x, dy, dw);
+            }
+
+            for (int grp = 0; grp < g.Groups && !Conv1dDirect.Handles(g); grp++)
             {
                 var a = new ConvRowsA(dy, g.OutChannels, grp * coutG, lout);
                 var b = new ConvColumnsTransposedB(x, g.InChannels, grp * cinG, g.Length, g.KernelSize, lout, g.Stride, g.Dilation, g.PadLeft);

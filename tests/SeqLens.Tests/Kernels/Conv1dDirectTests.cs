@@ -72,6 +72,25 @@ public class Conv1dDirectTests
     }
 
     [Theory]
+    [MemberData(nameof(Geometries))]
+    public void BackwardWeight_MatchesDoubleReference(int[] s, bool withBias, bool relu)
+    {
+        _ = relu;
+        var g = new Conv1dGeometry(s[0], s[1], s[2], s[3], s[4], 1, s[5], s[6], s[7]);
+        float[] x = KernelTestData.Uniform(g.Batch * g.InChannels * g.Length, 14, 1);
+        float[] dy = KernelTestData.Uniform(g.Batch * g.OutChannels * g.OutLength, 14, 2);
+        float[] w0 = KernelTestData.Uniform(g.OutChannels * g.InChannels * g.KernelSize, 14, 3);
+        float[] b0 = withBias ? KernelTestData.Uniform(g.OutChannels, 14, 4) : [];
+        var dw = (float[])w0.Clone();
+        var db = (float[])b0.Clone();
+        Conv1d.BackwardWeight(g, x, dy, dw, db);
+        var (expectedW, expectedB) = ReferenceKernels.ConvBackwardWeight(g, x, dy, w0, b0);
+        var (scaleW, scaleB) = ReferenceKernels.ConvBackwardWeight(g, x, dy, w0, b0, absolute: true);
+        KernelTestData.AssertClose(expectedW, dw, scaleW, 1e-5, "direct weight gradient " + g);
+        KernelTestData.AssertClose(expectedB, db, scaleB, 1e-5, "bias gradient " + g);
+    }
+
+    [Theory]
     [InlineData(2, 0)]
     [InlineData(5, 0)]
     [InlineData(1, 3)]
@@ -82,7 +101,7 @@ public class Conv1dDirectTests
     }
 
     [Fact]
-    public void ForwardAndBackwardInput_OneAndTwoThreads_BitIdentical()
+    public void AllDirectPasses_OneAndTwoThreads_BitIdentical()
     {
         var g = new Conv1dGeometry(5, 4, 131, 301, 2, PadLeft: 1);
         float[] x = KernelTestData.Uniform(g.Batch * g.InChannels * g.Length, 12, 1);
@@ -92,15 +111,17 @@ public class Conv1dDirectTests
         {
             var y = new float[g.Batch * g.OutChannels * g.OutLength];
             var dx = new float[x.Length];
+            var dw = new float[w.Length];
             KernelTestData.WithThreads(threads, () =>
             {
                 Conv1d.Forward(g, x, w, b, y, relu: true);
                 Conv1d.BackwardInput(g, y, w, dx);
+                Conv1d.BackwardWeight(g, x, y, dw, []);
             });
-            return [.. y, .. dx];
+            return [.. y, .. dx, .. dw];
         }
 
-        Assert.True(Run(1).AsSpan().SequenceEqual(Run(2)), "the direct forward or input gradient differs between 1 and 2 threads.");
+        Assert.True(Run(1).AsSpan().SequenceEqual(Run(2)), "a direct pass differs between 1 and 2 threads.");
     }
 
     [Theory]
