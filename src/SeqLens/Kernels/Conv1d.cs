@@ -17,10 +17,9 @@ namespace SeqLens.Kernels;
 /// <item>Weight gradient: <c>dW(Cout, Cin·K) += dY(Cout, B·Lout) · Xcolᵀ</c>; its depth is B·Lout, summed in
 /// fixed blocks of 256 in order.</item>
 /// </list>
-/// Results are bit-identical for any <see cref="KernelThreads.MaxDegree"/>. A forward pass with stride 1, one group and a
-/// shallow reduction (Cin·K ≤ 16, e.g. a QRNN's gate convolution) runs the direct kernel <see cref="Conv1dDirect"/> instead
-/// (forward and weight gradient),
-/// and so does the input gradient of a stride-1 single-group layer with at most 4 input channels (the DNA layer).
+/// Results are bit-identical for any <see cref="KernelThreads.MaxDegree"/>. Stride-1 single-group layers run the direct
+/// kernel <see cref="Conv1dDirect"/> instead: forward and weight gradient when the reduction is shallow (Cin·K ≤ 16, e.g.
+/// a QRNN's gate convolution), input gradient when there are at most 4 input channels (the DNA layer).
 /// </remarks>
 public static class Conv1d
 {
@@ -144,12 +143,13 @@ public static class Conv1d
         fixed (float* dy = outputGrad)
         fixed (float* dw = weightGrad)
         {
-            if (Conv1dDirect.Handles(g))
+            bool direct = Conv1dDirect.Handles(g);
+            if (direct)
             {
                 Conv1dDirect.BackwardWeight(g, x, dy, dw);
             }
 
-            for (int grp = 0; grp < g.Groups && !Conv1dDirect.Handles(g); grp++)
+            for (int grp = 0; grp < g.Groups && !direct; grp++)
             {
                 var a = new ConvRowsA(dy, g.OutChannels, grp * coutG, lout);
                 var b = new ConvColumnsTransposedB(x, g.InChannels, grp * cinG, g.Length, g.KernelSize, lout, g.Stride, g.Dilation, g.PadLeft);
