@@ -32,6 +32,9 @@ internal static unsafe class Conv1dDirect
     /// <summary>Deepest reduction (input channels × kernel taps) that <see cref="Conv1d"/> sends here.</summary>
     public const int MaxDepth = 16;
 
+    /// <summary>Largest per-thread scratch of padded rows (4 M floats, 16 MB).</summary>
+    private const long MaxScratchFloats = 1L << 22;
+
     /// <summary>Output channels per work item.</summary>
     private const int ChannelBlock = 64;
 
@@ -55,7 +58,8 @@ internal static unsafe class Conv1dDirect
 
     /// <summary>Whether this kernel handles <paramref name="g"/>: stride 1, one group, depth up to <paramref name="maxDepth"/>.</summary>
     public static bool Handles(in Conv1dGeometry g, int maxDepth = MaxDepth)
-        => IsSupported && g.Stride == 1 && g.Groups == 1 && g.InChannels * g.KernelSize <= maxDepth && g.Batch > 0;
+        => IsSupported && g.Stride == 1 && g.Groups == 1 && g.InChannels * g.KernelSize <= maxDepth && g.Batch > 0
+            && RowsFit(g.InChannels, g.OutLength, (g.KernelSize - 1) * g.Dilation);
 
     /// <summary>
     /// Whether <see cref="BackwardInput"/> handles <paramref name="g"/>: stride 1, one group, at most
@@ -63,7 +67,15 @@ internal static unsafe class Conv1dDirect
     /// </summary>
     public static bool HandlesBackwardInput(in Conv1dGeometry g, int maxInChannels = 4)
         => IsSupported && g.Stride == 1 && g.Groups == 1 && g.InChannels <= maxInChannels && g.Batch > 0
-            && g.PadLeft <= (g.KernelSize - 1) * g.Dilation && g.PadRight <= (g.KernelSize - 1) * g.Dilation;
+            && g.PadLeft <= (g.KernelSize - 1) * g.Dilation && g.PadRight <= (g.KernelSize - 1) * g.Dilation
+            && RowsFit(g.OutChannels, g.Length, (g.KernelSize - 1) * g.Dilation);
+
+    /// <summary>
+    /// Whether the padded copies of one batch item's rows stay within <see cref="MaxScratchFloats"/> (the kernel pads
+    /// whole rows; very long sequences with many channels stay on the GEMM path, which never materialises them).
+    /// </summary>
+    private static bool RowsFit(int channels, int outLength, int span)
+        => (long)channels * ((long)outLength + TileWidth + span + W) <= MaxScratchFloats;
 
     /// <summary>Overwrites <paramref name="y"/> <c>(B, Cout, Lout)</c> with conv(x) + bias (bias may be null), then ReLU when <paramref name="relu"/>.</summary>
     /// <remarks>The caller has validated the sizes; <see cref="Handles"/> must hold.</remarks>

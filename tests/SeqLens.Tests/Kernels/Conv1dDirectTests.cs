@@ -124,6 +124,15 @@ public class Conv1dDirectTests
         Assert.True(Run(1).AsSpan().SequenceEqual(Run(2)), "a direct pass differs between 1 and 2 threads.");
     }
 
+    [Fact]
+    public void Handles_NotRowsBeyondTheScratchCap()
+    {
+        // 16 channels × 300 000 positions padded is above 4 M floats: the GEMM path, which never copies rows, keeps it.
+        Assert.False(Conv1dDirect.Handles(new Conv1dGeometry(1, 16, 8, 300_000, 1)));
+        Assert.False(Conv1dDirect.HandlesBackwardInput(new Conv1dGeometry(1, 4, 512, 10_000, 3, PadLeft: 1, PadRight: 1)));
+        Assert.Equal(Conv1dDirect.IsSupported, Conv1dDirect.HandlesBackwardInput(new Conv1dGeometry(1, 4, 384, 1000, 2, PadLeft: 1)));
+    }
+
     [Theory]
     [InlineData(1, 1, 4, true)]
     [InlineData(2, 1, 4, false)]
