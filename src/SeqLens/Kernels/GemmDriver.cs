@@ -18,6 +18,15 @@ internal static unsafe partial class GemmDriver
     /// <summary>Below this many multiply-adds a second thread costs more than it saves.</summary>
     private const long ParallelThreshold = 1L << 21;
 
+    /// <summary>
+    /// Up to this k-block depth the packed B block (depth × <see cref="GemmBuffers.Nc"/>, ≤ 1 MiB) stays in L2, and
+    /// tiles are swept row sliver by row sliver instead of column sliver by column sliver.
+    /// </summary>
+    private const int ShallowDepth = 128;
+
+    // TEMP: A/B switch for benchmarking the old blocking in the same process; removed before merge.
+    internal static bool Legacy = Environment.GetEnvironmentVariable("SEQLENS_GEMM_OLD") == "1";
+
     /// <summary>Computes <c>C (=|+=) A·B</c> (m×k times k×n) with the epilogue described by <paramref name="c"/>.</summary>
     public static void Run<TA, TB>(in TA a, in TB b, int m, int n, int k, in GemmOutput c)
         where TA : unmanaged, IPackA
@@ -107,8 +116,7 @@ internal static unsafe partial class GemmDriver
         int mr = GemmMicroKernel.Mr(path);
         int nr = GemmMicroKernel.Nr(path);
         int k = job.K;
-        int cpb = job.C.ColsPerBatch;
-        nint ldc = job.C.RowStride;
+        int mcBlock = Legacy ? GemmBuffers.Mc : BlockRows(i1 - i0, mr);
         for (int jc = j0; jc < j1; jc += GemmBuffers.Nc)
         {
             int nc = Math.Min(GemmBuffers.Nc, j1 - jc);
@@ -121,51 +129,100 @@ internal static unsafe partial class GemmDriver
                 bool accumulate = !first || job.C.Accumulate;
                 bool addBias = first && job.C.Bias != null;
                 bool relu = last && job.C.Relu;
-                for (int ic = i0; ic < i1; ic += GemmBuffers.Mc)
+                for (int ic = i0; ic < i1; ic += mcBlock)
                 {
-                    int mc = Math.Min(GemmBuffers.Mc, i1 - ic);
+                    int mc = Math.Min(mcBlock, i1 - ic);
                     job.A.Pack(packA, ic, mc, pc, kc, mr);
-                    for (int jr = 0; jr < nc; jr += nr)
+                    if (kc <= ShallowDepth && !Legacy)
                     {
-                        float* bp = packB + ((nint)jr * kc);
-                        int j = jc + jr;
-                        int cols = Math.Min(nr, nc - jr);
-                        bool contiguous = cols == nr && (j % cpb) + nr <= cpb;
+                        // Shallow depth: the whole packed B block stays in L2, so sweep each row sliver across all
+                        // columns; C is then written as mr sequential streams the hardware prefetcher follows.
                         for (int ir = 0; ir < mc; ir += mr)
                         {
-                            float* ap = packA + ((nint)ir * kc);
-                            int i = ic + ir;
                             int rows = Math.Min(mr, mc - ir);
-                            float* tileBias = null;
-                            if (addBias)
+                            for (int jr = 0; jr < nc; jr += nr)
                             {
-                                tileBias = job.C.Bias + i;
-                                if (rows < mr)
-                                {
-                                    // The kernel reads mr biases: pad a copy so the last row block never reads past the end.
-                                    for (int r = 0; r < mr; r++)
-                                    {
-                                        biasTile[r] = r < rows ? tileBias[r] : 0f;
-                                    }
-
-                                    tileBias = biasTile;
-                                }
+                                Tile(in job.C, path, packA + ((nint)ir * kc), packB + ((nint)jr * kc), tile, biasTile, kc, ic + ir, rows, jc + jr, Math.Min(nr, nc - jr), accumulate, addBias, relu);
                             }
-
-                            if (contiguous && rows == mr)
+                        }
+                    }
+                    else
+                    {
+                        for (int jr = 0; jr < nc; jr += nr)
+                        {
+                            for (int ir = 0; ir < mc; ir += mr)
                             {
-                                GemmMicroKernel.Run(path, kc, ap, bp, job.C.Data + job.C.Offset(i, j), ldc, accumulate, tileBias, relu);
-                            }
-                            else
-                            {
-                                GemmMicroKernel.Run(path, kc, ap, bp, tile, nr, accumulate: false, tileBias, relu: false);
-                                Scatter(in job.C, tile, nr, i, rows, j, cols, accumulate, relu);
+                                Tile(in job.C, path, packA + ((nint)ir * kc), packB + ((nint)jr * kc), tile, biasTile, kc, ic + ir, Math.Min(mr, mc - ir), jc + jr, Math.Min(nr, nc - jr), accumulate, addBias, relu);
                             }
                         }
                     }
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// One register tile: C rows <c>[i, i+rows)</c>, columns <c>[j, j+cols)</c> from packed slivers <paramref name="ap"/>
+    /// and <paramref name="bp"/>. Full tiles whose columns are contiguous in C go straight to C; others go through the
+    /// scratch tile and <see cref="Scatter"/>. A short M tail on AVX-512 runs a kernel of exactly its row count.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile(
+        in GemmOutput c, GemmPath path, float* ap, float* bp, float* tile, float* biasTile, int kc,
+        int i, int rows, int j, int cols, bool accumulate, bool addBias, bool relu)
+    {
+        int mr = GemmMicroKernel.Mr(path);
+        int nr = GemmMicroKernel.Nr(path);
+        bool contiguous = cols == nr && (j % c.ColsPerBatch) + nr <= c.ColsPerBatch;
+        float* tileBias = addBias ? c.Bias + i : null;
+        if (rows < mr && path == GemmPath.Avx512 && !Legacy)
+        {
+            // The M tail: a kernel of exactly `rows` rows (reads and writes only those).
+            if (contiguous)
+            {
+                GemmMicroKernel.RunRowsAvx512(rows, kc, ap, bp, c.Data + c.Offset(i, j), c.RowStride, accumulate, tileBias, relu);
+            }
+            else
+            {
+                GemmMicroKernel.RunRowsAvx512(rows, kc, ap, bp, tile, nr, accumulate: false, tileBias, relu: false);
+                Scatter(in c, tile, nr, i, rows, j, cols, accumulate, relu);
+            }
+
+            return;
+        }
+
+        if (tileBias != null && rows < mr)
+        {
+            // The kernel reads mr biases: pad a copy so the last row block never reads past the end.
+            for (int r = 0; r < mr; r++)
+            {
+                biasTile[r] = r < rows ? tileBias[r] : 0f;
+            }
+
+            tileBias = biasTile;
+        }
+
+        if (contiguous && rows == mr)
+        {
+            GemmMicroKernel.Run(path, kc, ap, bp, c.Data + c.Offset(i, j), c.RowStride, accumulate, tileBias, relu);
+        }
+        else
+        {
+            GemmMicroKernel.Run(path, kc, ap, bp, tile, nr, accumulate: false, tileBias, relu: false);
+            Scatter(in c, tile, nr, i, rows, j, cols, accumulate, relu);
+        }
+    }
+
+    /// <summary>
+    /// Rows per packed A block for a chunk of <paramref name="rows"/> rows: the fewest blocks of at most
+    /// <see cref="GemmBuffers.MaxMc"/> rows, sized evenly and rounded up to whole slivers of <paramref name="mr"/>.
+    /// </summary>
+    internal static int BlockRows(int rows, int mr)
+    {
+        int max = GemmBuffers.MaxMc / mr * mr;
+        int blocks = (rows + max - 1) / max;
+        int per = (rows + blocks - 1) / blocks;
+        return Math.Min(max, (per + mr - 1) / mr * mr);
     }
 
     /// <summary>Adds (or stores) a computed tile (bias already in) into C segment by segment, then applies ReLU like a full tile.</summary>
