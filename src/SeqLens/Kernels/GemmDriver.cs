@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SeqLens.Kernels;
 
@@ -23,6 +24,11 @@ internal static unsafe partial class GemmDriver
     /// tiles are swept row sliver by row sliver instead of column sliver by column sliver.
     /// </summary>
     private const int ShallowDepth = 128;
+    internal static bool PrefetchB = Environment.GetEnvironmentVariable("SEQLENS_PFB") != "0";
+    internal static bool PrefetchB = Environment.GetEnvironmentVariable("SEQLENS_PFB") != "0";
+
+    /// <summary>From this size of C on (bytes), a C written once goes around the cache (<see cref="Streams"/>).</summary>
+    private const long StreamBytes = 8L << 20;
 
     // TEMP: A/B switch for benchmarking the old blocking in the same process; removed before merge.
     internal static bool Legacy = Environment.GetEnvironmentVariable("SEQLENS_GEMM_OLD") == "1";
@@ -117,9 +123,17 @@ internal static unsafe partial class GemmDriver
         int nr = GemmMicroKernel.Nr(path);
         int k = job.K;
         int mcBlock = Legacy ? GemmBuffers.Mc : BlockRows(i1 - i0, mr);
-        for (int jc = j0; jc < j1; jc += GemmBuffers.Nc)
+        bool stream = Streams(in job.C, path, job.M, job.N, k);
+        int head = 0;
+        if (stream)
         {
-            int nc = Math.Min(GemmBuffers.Nc, j1 - jc);
+            // A narrow first panel up to the next 64-byte boundary, so every later tile row starts on a cache line.
+            head = (int)(((64 - ((nint)(job.C.Data + job.C.Offset(i0, j0)) & 63)) & 63) / sizeof(float));
+        }
+
+        for (int jc = j0; jc < j1;)
+        {
+            int nc = Math.Min(jc == j0 && head > 0 ? head : GemmBuffers.Nc, j1 - jc);
             for (int pc = 0; pc < k; pc += GemmBuffers.Kc)
             {
                 int kc = Math.Min(GemmBuffers.Kc, k - pc);
@@ -142,24 +156,56 @@ internal static unsafe partial class GemmDriver
                             int rows = Math.Min(mr, mc - ir);
                             for (int jr = 0; jr < nc; jr += nr)
                             {
-                                Tile(in job.C, path, packA + ((nint)ir * kc), packB + ((nint)jr * kc), tile, biasTile, kc, ic + ir, rows, jc + jr, Math.Min(nr, nc - jr), accumulate, addBias, relu);
+                                Tile(in job.C, path, packA + ((nint)ir * kc), packB + ((nint)jr * kc), tile, biasTile, kc, ic + ir, rows, jc + jr, Math.Min(nr, nc - jr), accumulate, addBias, relu, stream);
                             }
                         }
                     }
                     else
                     {
+                        // While the tiles run, pull the source of the next B block towards the cache (plain B only:
+                        // conv packers gather from a small, cache-resident input), so its pack is not a DRAM stall.
+                        int nextP = pc + kc < k ? pc + kc : 0;
+                        int nextJ = pc + kc < k ? jc : jc + nc;
+                        int nextKc = Math.Min(GemmBuffers.Kc, k - nextP);
+                        int nextNc = Math.Min(GemmBuffers.Nc, j1 - nextJ);
+                        bool prefetch = PrefetchB && typeof(TB) == typeof(MatrixB) && ic == i0 && nextJ < j1;
+                        int tiles = (mc + mr - 1) / mr;
+                        int rowsPerTile = (nextKc + tiles - 1) / tiles;
                         for (int jr = 0; jr < nc; jr += nr)
                         {
-                            for (int ir = 0; ir < mc; ir += mr)
+                            for (int ir = 0, t = 0; ir < mc; ir += mr, t++)
                             {
-                                Tile(in job.C, path, packA + ((nint)ir * kc), packB + ((nint)jr * kc), tile, biasTile, kc, ic + ir, Math.Min(mr, mc - ir), jc + jr, Math.Min(nr, nc - jr), accumulate, addBias, relu);
+                                if (prefetch && jr < nextNc)
+                                {
+                                    int p0 = t * rowsPerTile;
+                                    Unsafe.As<TB, MatrixB>(ref job.B).Prefetch(nextP + p0, Math.Min(rowsPerTile, nextKc - p0), nextJ + jr, Math.Min(nr, nextNc - jr));
+                                }
+
+                                Tile(in job.C, path, packA + ((nint)ir * kc), packB + ((nint)jr * kc), tile, biasTile, kc, ic + ir, Math.Min(mr, mc - ir), jc + jr, Math.Min(nr, nc - jr), accumulate, addBias, relu, stream);
                             }
                         }
                     }
                 }
             }
+
+            jc += nc;
+        }
+
+        if (stream)
+        {
+            // Non-temporal stores are weakly ordered: drain them before the caller (or the joining thread) reads C.
+            Sse.StoreFence();
         }
     }
+
+    /// <summary>
+    /// Whether full tiles are stored non-temporally: AVX-512, a plain row-major C written once (one k block, no
+    /// accumulation) whose rows are whole cache lines apart, and larger than <see cref="StreamBytes"/>, so writing it
+    /// through the cache would only evict useful lines and cost a read of every C line first.
+    /// </summary>
+    private static bool Streams(in GemmOutput c, GemmPath path, int m, int n, int k)
+        => !Legacy && path == GemmPath.Avx512 && !c.Accumulate && k <= GemmBuffers.Kc && c.ColsPerBatch >= n
+            && c.RowStride % 16 == 0 && (long)m * n * sizeof(float) >= StreamBytes;
 
     /// <summary>
     /// One register tile: C rows <c>[i, i+rows)</c>, columns <c>[j, j+cols)</c> from packed slivers <paramref name="ap"/>
@@ -169,7 +215,7 @@ internal static unsafe partial class GemmDriver
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile(
         in GemmOutput c, GemmPath path, float* ap, float* bp, float* tile, float* biasTile, int kc,
-        int i, int rows, int j, int cols, bool accumulate, bool addBias, bool relu)
+        int i, int rows, int j, int cols, bool accumulate, bool addBias, bool relu, bool stream)
     {
         int mr = GemmMicroKernel.Mr(path);
         int nr = GemmMicroKernel.Nr(path);
@@ -180,7 +226,8 @@ internal static unsafe partial class GemmDriver
             // The M tail: a kernel of exactly `rows` rows (reads and writes only those).
             if (contiguous)
             {
-                GemmMicroKernel.RunRowsAvx512(rows, kc, ap, bp, c.Data + c.Offset(i, j), c.RowStride, accumulate, tileBias, relu);
+                float* dst = c.Data + c.Offset(i, j);
+                GemmMicroKernel.RunRowsAvx512(rows, kc, ap, bp, dst, c.RowStride, accumulate, tileBias, relu, stream && ((nint)dst & 63) == 0);
             }
             else
             {
@@ -204,7 +251,8 @@ internal static unsafe partial class GemmDriver
 
         if (contiguous && rows == mr)
         {
-            GemmMicroKernel.Run(path, kc, ap, bp, c.Data + c.Offset(i, j), c.RowStride, accumulate, tileBias, relu);
+            float* dst = c.Data + c.Offset(i, j);
+            GemmMicroKernel.Run(path, kc, ap, bp, dst, c.RowStride, accumulate, tileBias, relu, stream && ((nint)dst & 63) == 0);
         }
         else
         {

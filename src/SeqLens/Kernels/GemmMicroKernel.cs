@@ -60,15 +60,17 @@ internal static unsafe class GemmMicroKernel
     /// <summary>
     /// Runs one full <c>mr×nr</c> tile into C (row stride <paramref name="ldc"/>): <c>v = acc (+ bias[i])</c>, then
     /// <c>v = C + v</c> when <paramref name="accumulate"/>, then <c>max(v, 0)</c> when <paramref name="relu"/>, then stored.
-    /// <paramref name="bias"/> (null for none) must hold <c>mr</c> readable values.
+    /// <paramref name="bias"/> (null for none) must hold <c>mr</c> readable values. <paramref name="stream"/> (AVX-512
+    /// only, never with <paramref name="accumulate"/>; every row 64-byte aligned) stores with non-temporal writes, so C
+    /// lines are not read first: for large C that no later k block reads back.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Run(GemmPath path, int kc, float* a, float* b, float* c, nint ldc, bool accumulate, float* bias = null, bool relu = false)
+    public static void Run(GemmPath path, int kc, float* a, float* b, float* c, nint ldc, bool accumulate, float* bias = null, bool relu = false, bool stream = false)
     {
         switch (path)
         {
             case GemmPath.Avx512:
-                Kernel14x32(kc, a, b, c, ldc, accumulate, bias, relu);
+                Kernel14x32(kc, a, b, c, ldc, accumulate, bias, relu, stream);
                 break;
             case GemmPath.Avx2:
                 Kernel6x16(kc, a, b, c, ldc, accumulate, bias, relu);
@@ -81,7 +83,7 @@ internal static unsafe class GemmMicroKernel
 
     // NOTE: the AVX tiles are unrolled by hand (the JIT does not unroll); row i owns accumulators ci0, ci1.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel14x32(int kc, float* a, float* b, float* c, nint ldc, bool accumulate, float* bias, bool relu)
+    private static void Kernel14x32(int kc, float* a, float* b, float* c, nint ldc, bool accumulate, float* bias, bool relu, bool stream)
     {
         Vector512<float> c00 = Vector512<float>.Zero; Vector512<float> c01 = Vector512<float>.Zero;
         Vector512<float> c10 = Vector512<float>.Zero; Vector512<float> c11 = Vector512<float>.Zero;
@@ -193,20 +195,20 @@ internal static unsafe class GemmMicroKernel
             c131 += t13;
         }
 
-        Store2(c + (0 * ldc), c00, c01, accumulate, relu);
-        Store2(c + (1 * ldc), c10, c11, accumulate, relu);
-        Store2(c + (2 * ldc), c20, c21, accumulate, relu);
-        Store2(c + (3 * ldc), c30, c31, accumulate, relu);
-        Store2(c + (4 * ldc), c40, c41, accumulate, relu);
-        Store2(c + (5 * ldc), c50, c51, accumulate, relu);
-        Store2(c + (6 * ldc), c60, c61, accumulate, relu);
-        Store2(c + (7 * ldc), c70, c71, accumulate, relu);
-        Store2(c + (8 * ldc), c80, c81, accumulate, relu);
-        Store2(c + (9 * ldc), c90, c91, accumulate, relu);
-        Store2(c + (10 * ldc), c100, c101, accumulate, relu);
-        Store2(c + (11 * ldc), c110, c111, accumulate, relu);
-        Store2(c + (12 * ldc), c120, c121, accumulate, relu);
-        Store2(c + (13 * ldc), c130, c131, accumulate, relu);
+        Store2(c + (0 * ldc), c00, c01, accumulate, relu, stream);
+        Store2(c + (1 * ldc), c10, c11, accumulate, relu, stream);
+        Store2(c + (2 * ldc), c20, c21, accumulate, relu, stream);
+        Store2(c + (3 * ldc), c30, c31, accumulate, relu, stream);
+        Store2(c + (4 * ldc), c40, c41, accumulate, relu, stream);
+        Store2(c + (5 * ldc), c50, c51, accumulate, relu, stream);
+        Store2(c + (6 * ldc), c60, c61, accumulate, relu, stream);
+        Store2(c + (7 * ldc), c70, c71, accumulate, relu, stream);
+        Store2(c + (8 * ldc), c80, c81, accumulate, relu, stream);
+        Store2(c + (9 * ldc), c90, c91, accumulate, relu, stream);
+        Store2(c + (10 * ldc), c100, c101, accumulate, relu, stream);
+        Store2(c + (11 * ldc), c110, c111, accumulate, relu, stream);
+        Store2(c + (12 * ldc), c120, c121, accumulate, relu, stream);
+        Store2(c + (13 * ldc), c130, c131, accumulate, relu, stream);
     }
 
     /// <summary>
@@ -215,48 +217,48 @@ internal static unsafe class GemmMicroKernel
     /// whole tile pass. Same per-element order as <see cref="Run"/> (k in order from zero, then bias, C, ReLU), so
     /// a row's bits do not depend on which kernel ran it. Only <paramref name="rows"/> rows of C and bias are touched.
     /// </summary>
-    public static void RunRowsAvx512(int rows, int kc, float* a, float* b, float* c, nint ldc, bool accumulate, float* bias, bool relu)
+    public static void RunRowsAvx512(int rows, int kc, float* a, float* b, float* c, nint ldc, bool accumulate, float* bias, bool relu, bool stream = false)
     {
         switch (rows)
         {
             case 1:
-                KernelRowsx32<Rows1>(kc, a, b, c, ldc, accumulate, bias, relu);
+                KernelRowsx32<Rows1>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
                 break;
             case 2:
-                KernelRowsx32<Rows2>(kc, a, b, c, ldc, accumulate, bias, relu);
+                KernelRowsx32<Rows2>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
                 break;
             case 3:
-                KernelRowsx32<Rows3>(kc, a, b, c, ldc, accumulate, bias, relu);
+                KernelRowsx32<Rows3>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
                 break;
             case 4:
-                KernelRowsx32<Rows4>(kc, a, b, c, ldc, accumulate, bias, relu);
+                KernelRowsx32<Rows4>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
                 break;
             case 5:
-                KernelRowsx32<Rows5>(kc, a, b, c, ldc, accumulate, bias, relu);
+                KernelRowsx32<Rows5>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
                 break;
             case 6:
-                KernelRowsx32<Rows6>(kc, a, b, c, ldc, accumulate, bias, relu);
+                KernelRowsx32<Rows6>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
                 break;
             case 7:
-                KernelRowsx32<Rows7>(kc, a, b, c, ldc, accumulate, bias, relu);
+                KernelRowsx32<Rows7>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
                 break;
             case 8:
-                KernelRowsx32<Rows8>(kc, a, b, c, ldc, accumulate, bias, relu);
+                KernelRowsx32<Rows8>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
                 break;
             case 9:
-                KernelRowsx32<Rows9>(kc, a, b, c, ldc, accumulate, bias, relu);
+                KernelRowsx32<Rows9>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
                 break;
             case 10:
-                KernelRowsx32<Rows10>(kc, a, b, c, ldc, accumulate, bias, relu);
+                KernelRowsx32<Rows10>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
                 break;
             case 11:
-                KernelRowsx32<Rows11>(kc, a, b, c, ldc, accumulate, bias, relu);
+                KernelRowsx32<Rows11>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
                 break;
             case 12:
-                KernelRowsx32<Rows12>(kc, a, b, c, ldc, accumulate, bias, relu);
+                KernelRowsx32<Rows12>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
                 break;
             case 13:
-                KernelRowsx32<Rows13>(kc, a, b, c, ldc, accumulate, bias, relu);
+                KernelRowsx32<Rows13>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(rows), $"Tail tile rows must be 1..13; got {rows}.");
@@ -266,7 +268,7 @@ internal static unsafe class GemmMicroKernel
     // NOTE: TR is a struct, so the JIT compiles one body per row count with the row tests folded away; rows
     // past TR.Count keep dead zero accumulators that the JIT drops.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void KernelRowsx32<TR>(int kc, float* a, float* b, float* c, nint ldc, bool accumulate, float* bias, bool relu)
+    private static void KernelRowsx32<TR>(int kc, float* a, float* b, float* c, nint ldc, bool accumulate, float* bias, bool relu, bool stream)
         where TR : struct, IRowCount
     {
         Vector512<float> c00 = Vector512<float>.Zero; Vector512<float> c01 = Vector512<float>.Zero;
@@ -468,66 +470,66 @@ internal static unsafe class GemmMicroKernel
 
         }
 
-        Store2(c, c00, c01, accumulate, relu);
+        Store2(c, c00, c01, accumulate, relu, stream);
 
         if (TR.Count > 1)
         {
-            Store2(c + (1 * ldc), c10, c11, accumulate, relu);
+            Store2(c + (1 * ldc), c10, c11, accumulate, relu, stream);
         }
 
         if (TR.Count > 2)
         {
-            Store2(c + (2 * ldc), c20, c21, accumulate, relu);
+            Store2(c + (2 * ldc), c20, c21, accumulate, relu, stream);
         }
 
         if (TR.Count > 3)
         {
-            Store2(c + (3 * ldc), c30, c31, accumulate, relu);
+            Store2(c + (3 * ldc), c30, c31, accumulate, relu, stream);
         }
 
         if (TR.Count > 4)
         {
-            Store2(c + (4 * ldc), c40, c41, accumulate, relu);
+            Store2(c + (4 * ldc), c40, c41, accumulate, relu, stream);
         }
 
         if (TR.Count > 5)
         {
-            Store2(c + (5 * ldc), c50, c51, accumulate, relu);
+            Store2(c + (5 * ldc), c50, c51, accumulate, relu, stream);
         }
 
         if (TR.Count > 6)
         {
-            Store2(c + (6 * ldc), c60, c61, accumulate, relu);
+            Store2(c + (6 * ldc), c60, c61, accumulate, relu, stream);
         }
 
         if (TR.Count > 7)
         {
-            Store2(c + (7 * ldc), c70, c71, accumulate, relu);
+            Store2(c + (7 * ldc), c70, c71, accumulate, relu, stream);
         }
 
         if (TR.Count > 8)
         {
-            Store2(c + (8 * ldc), c80, c81, accumulate, relu);
+            Store2(c + (8 * ldc), c80, c81, accumulate, relu, stream);
         }
 
         if (TR.Count > 9)
         {
-            Store2(c + (9 * ldc), c90, c91, accumulate, relu);
+            Store2(c + (9 * ldc), c90, c91, accumulate, relu, stream);
         }
 
         if (TR.Count > 10)
         {
-            Store2(c + (10 * ldc), c100, c101, accumulate, relu);
+            Store2(c + (10 * ldc), c100, c101, accumulate, relu, stream);
         }
 
         if (TR.Count > 11)
         {
-            Store2(c + (11 * ldc), c110, c111, accumulate, relu);
+            Store2(c + (11 * ldc), c110, c111, accumulate, relu, stream);
         }
 
         if (TR.Count > 12)
         {
-            Store2(c + (12 * ldc), c120, c121, accumulate, relu);
+            Store2(c + (12 * ldc), c120, c121, accumulate, relu, stream);
         }
     }
 
@@ -640,7 +642,7 @@ internal static unsafe class GemmMicroKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store2(float* c, Vector512<float> v0, Vector512<float> v1, bool accumulate, bool relu)
+    private static void Store2(float* c, Vector512<float> v0, Vector512<float> v1, bool accumulate, bool relu, bool stream)
     {
         if (accumulate)
         {
@@ -652,6 +654,13 @@ internal static unsafe class GemmMicroKernel
         {
             v0 = Vector512.Max(v0, Vector512<float>.Zero);
             v1 = Vector512.Max(v1, Vector512<float>.Zero);
+        }
+
+        if (stream)
+        {
+            Avx512F.StoreAlignedNonTemporal(c, v0);
+            Avx512F.StoreAlignedNonTemporal(c + 16, v1);
+            return;
         }
 
         Vector512.Store(v0, c);
