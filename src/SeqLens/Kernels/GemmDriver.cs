@@ -25,7 +25,6 @@ internal static unsafe partial class GemmDriver
     /// </summary>
     private const int ShallowDepth = 128;
     internal static bool PrefetchB = Environment.GetEnvironmentVariable("SEQLENS_PFB") != "0";
-    internal static bool PrefetchB = Environment.GetEnvironmentVariable("SEQLENS_PFB") != "0";
 
     /// <summary>From this size of C on (bytes), a C written once goes around the cache (<see cref="Streams"/>).</summary>
     private const long StreamBytes = 8L << 20;
