@@ -26,6 +26,9 @@ internal static unsafe partial class GemmDriver
     private const int ShallowDepth = 128;
     internal static bool PrefetchB = Environment.GetEnvironmentVariable("SEQLENS_PFB") != "0";
 
+    /// <summary>B panel width when all rows of a chunk fit one A block (Kc × 1024 floats = 1.5 MiB: L2 with the A block).</summary>
+    private const int SingleBlockNc = GemmBuffers.Nc / 2;
+
     /// <summary>From this size of C on (bytes), a C written once goes around the cache (<see cref="Streams"/>).</summary>
     private const long StreamBytes = 8L << 20;
 
@@ -122,6 +125,9 @@ internal static unsafe partial class GemmDriver
         int nr = GemmMicroKernel.Nr(path);
         int k = job.K;
         int mcBlock = Legacy ? GemmBuffers.Mc : BlockRows(i1 - i0, mr);
+
+        // One A block for all rows: B panels are used by that block only, so keep them in L2 beside it.
+        int ncBlock = !Legacy && mcBlock >= i1 - i0 ? SingleBlockNc : GemmBuffers.Nc;
         bool stream = Streams(in job.C, path, job.M, job.N, k);
         int head = 0;
         if (stream)
@@ -132,7 +138,7 @@ internal static unsafe partial class GemmDriver
 
         for (int jc = j0; jc < j1;)
         {
-            int nc = Math.Min(jc == j0 && head > 0 ? head : GemmBuffers.Nc, j1 - jc);
+            int nc = Math.Min(jc == j0 && head > 0 ? head : ncBlock, j1 - jc);
             for (int pc = 0; pc < k; pc += GemmBuffers.Kc)
             {
                 int kc = Math.Min(GemmBuffers.Kc, k - pc);
@@ -166,12 +172,13 @@ internal static unsafe partial class GemmDriver
                         int nextP = pc + kc < k ? pc + kc : 0;
                         int nextJ = pc + kc < k ? jc : jc + nc;
                         int nextKc = Math.Min(GemmBuffers.Kc, k - nextP);
-                        int nextNc = Math.Min(GemmBuffers.Nc, j1 - nextJ);
+                        int nextNc = Math.Min(ncBlock, j1 - nextJ);
                         bool prefetch = PrefetchB && typeof(TB) == typeof(MatrixB) && ic == i0 && nextJ < j1;
                         int tiles = (mc + mr - 1) / mr;
                         int rowsPerTile = (nextKc + tiles - 1) / tiles;
                         for (int jr = 0; jr < nc; jr += nr)
                         {
+                            float* bp = packB + ((nint)jr * kc);
                             for (int ir = 0, t = 0; ir < mc; ir += mr, t++)
                             {
                                 if (prefetch && jr < nextNc)
@@ -180,7 +187,7 @@ internal static unsafe partial class GemmDriver
                                     Unsafe.As<TB, MatrixB>(ref job.B).Prefetch(nextP + p0, Math.Min(rowsPerTile, nextKc - p0), nextJ + jr, Math.Min(nr, nextNc - jr));
                                 }
 
-                                Tile(in job.C, path, packA + ((nint)ir * kc), packB + ((nint)jr * kc), tile, biasTile, kc, ic + ir, Math.Min(mr, mc - ir), jc + jr, Math.Min(nr, nc - jr), accumulate, addBias, relu, stream);
+                                Tile(in job.C, path, packA + ((nint)ir * kc), bp, tile, biasTile, kc, ic + ir, Math.Min(mr, mc - ir), jc + jr, Math.Min(nr, nc - jr), accumulate, addBias, relu, stream);
                             }
                         }
                     }
