@@ -104,7 +104,7 @@ internal readonly unsafe struct ConvColumnsB(
             b++;
         }
 
-        if (segments == 1 && cols == 32 && nr == 32 && Vector512.IsHardwareAccelerated && !GemmDriver.Legacy)
+        if (segments == 1 && cols == 32 && nr == 32 && Vector512.IsHardwareAccelerated)
         {
             // One batch item, a full 32-column sliver (the common case): two vector copies per k row when the
             // window lies inside the row.

@@ -11,7 +11,7 @@ internal sealed unsafe class GemmBuffers
     /// <summary>Depth of a k block. Fixed for every problem and thread count: it fixes the summation order.</summary>
     public const int Kc = 384;
 
-    /// <summary>Rows of a packed A block (a multiple of every micro-kernel's mr: 14, 6 and 4).</summary>
+    /// <summary>Rows of the C panel of <see cref="GemmDriver.RunPanels"/> (a multiple of every micro-kernel's mr: 14, 6 and 4).</summary>
     public const int Mc = 168;
 
     /// <summary>

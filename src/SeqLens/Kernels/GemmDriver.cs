@@ -5,10 +5,12 @@ using System.Runtime.Intrinsics.X86;
 namespace SeqLens.Kernels;
 
 /// <summary>
-/// The blocked GEMM loop nest (Goto/BLIS): for each panel of <see cref="GemmBuffers.Nc"/> columns and each
-/// <see cref="GemmBuffers.Kc"/> block of depth, pack B once, then for each <see cref="GemmBuffers.Mc"/> block of
-/// rows pack A and sweep register tiles. Operands come through packers, so conv1d feeds its implicit im2col
-/// straight into the panels.
+/// The blocked GEMM loop nest (Goto/BLIS): for each panel of <see cref="GemmBuffers.Nc"/> columns (half that when
+/// one A block holds all rows) and each <see cref="GemmBuffers.Kc"/> block of depth, pack B once, then for each
+/// block of rows (M spread evenly over blocks of at most <see cref="GemmBuffers.MaxMc"/>) pack A and sweep
+/// register tiles: column sliver by column sliver for deep k blocks, row sliver by row sliver for shallow ones
+/// (≤ 128). Operands come through packers, so conv1d feeds its implicit im2col straight into the panels.
+/// A large plain C written once is stored non-temporally.
 /// </summary>
 /// <remarks>
 /// Threads split C into disjoint chunks along M or N only; the k blocks are fixed (0, Kc, 2Kc, ...) and every C
@@ -24,16 +26,12 @@ internal static unsafe partial class GemmDriver
     /// tiles are swept row sliver by row sliver instead of column sliver by column sliver.
     /// </summary>
     private const int ShallowDepth = 128;
-    internal static bool PrefetchB = Environment.GetEnvironmentVariable("SEQLENS_PFB") != "0";
 
     /// <summary>B panel width when all rows of a chunk fit one A block (Kc × 1024 floats = 1.5 MiB: L2 with the A block).</summary>
     private const int SingleBlockNc = GemmBuffers.Nc / 2;
 
     /// <summary>From this size of C on (bytes), a C written once goes around the cache (<see cref="Streams"/>).</summary>
     private const long StreamBytes = 8L << 20;
-
-    // TEMP: A/B switch for benchmarking the old blocking in the same process; removed before merge.
-    internal static bool Legacy = Environment.GetEnvironmentVariable("SEQLENS_GEMM_OLD") == "1";
 
     /// <summary>Computes <c>C (=|+=) A·B</c> (m×k times k×n) with the epilogue described by <paramref name="c"/>.</summary>
     public static void Run<TA, TB>(in TA a, in TB b, int m, int n, int k, in GemmOutput c)
@@ -124,10 +122,10 @@ internal static unsafe partial class GemmDriver
         int mr = GemmMicroKernel.Mr(path);
         int nr = GemmMicroKernel.Nr(path);
         int k = job.K;
-        int mcBlock = Legacy ? GemmBuffers.Mc : BlockRows(i1 - i0, mr);
+        int mcBlock = BlockRows(i1 - i0, mr);
 
         // One A block for all rows: B panels are used by that block only, so keep them in L2 beside it.
-        int ncBlock = !Legacy && mcBlock >= i1 - i0 ? SingleBlockNc : GemmBuffers.Nc;
+        int ncBlock = mcBlock >= i1 - i0 ? SingleBlockNc : GemmBuffers.Nc;
         bool stream = Streams(in job.C, path, job.M, job.N, k);
         int head = 0;
         if (stream)
@@ -152,7 +150,7 @@ internal static unsafe partial class GemmDriver
                 {
                     int mc = Math.Min(mcBlock, i1 - ic);
                     job.A.Pack(packA, ic, mc, pc, kc, mr);
-                    if (kc <= ShallowDepth && !Legacy)
+                    if (kc <= ShallowDepth)
                     {
                         // Shallow depth: the whole packed B block stays in L2, so sweep each row sliver across all
                         // columns; C is then written as mr sequential streams the hardware prefetcher follows.
@@ -173,7 +171,7 @@ internal static unsafe partial class GemmDriver
                         int nextJ = pc + kc < k ? jc : jc + nc;
                         int nextKc = Math.Min(GemmBuffers.Kc, k - nextP);
                         int nextNc = Math.Min(ncBlock, j1 - nextJ);
-                        bool prefetch = PrefetchB && typeof(TB) == typeof(MatrixB) && ic == i0 && nextJ < j1;
+                        bool prefetch = typeof(TB) == typeof(MatrixB) && ic == i0 && nextJ < j1;
                         int tiles = (mc + mr - 1) / mr;
                         int rowsPerTile = (nextKc + tiles - 1) / tiles;
                         for (int jr = 0; jr < nc; jr += nr)
@@ -210,7 +208,7 @@ internal static unsafe partial class GemmDriver
     /// through the cache would only evict useful lines and cost a read of every C line first.
     /// </summary>
     private static bool Streams(in GemmOutput c, GemmPath path, int m, int n, int k)
-        => !Legacy && path == GemmPath.Avx512 && !c.Accumulate && k <= GemmBuffers.Kc && c.ColsPerBatch >= n
+        => path == GemmPath.Avx512 && !c.Accumulate && k <= GemmBuffers.Kc && c.ColsPerBatch >= n
             && c.RowStride % 16 == 0 && (long)m * n * sizeof(float) >= StreamBytes;
 
     /// <summary>
@@ -227,7 +225,7 @@ internal static unsafe partial class GemmDriver
         int nr = GemmMicroKernel.Nr(path);
         bool contiguous = cols == nr && (j % c.ColsPerBatch) + nr <= c.ColsPerBatch;
         float* tileBias = addBias ? c.Bias + i : null;
-        if (rows < mr && path == GemmPath.Avx512 && !Legacy)
+        if (rows < mr && path == GemmPath.Avx512)
         {
             // The M tail: a kernel of exactly `rows` rows (reads and writes only those).
             if (contiguous)

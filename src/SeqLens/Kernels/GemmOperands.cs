@@ -49,7 +49,7 @@ internal readonly unsafe struct MatrixA(float* data, nint ld, bool transpose) : 
                     }
                 }
             }
-            else if (rows == mr && mr is 14 or 6 && Avx.IsSupported && !GemmDriver.Legacy)
+            else if (rows == mr && mr is 14 or 6 && Avx.IsSupported)
             {
                 // 8×8 transposes of 8 k steps at a time (rows 8..13 first: their 8-wide stores spill two floats into
                 // the next k step, which the rows 0..7 store of that step then overwrites; the last spill lands in
@@ -147,43 +147,7 @@ internal readonly unsafe struct MatrixB(float* data, nint ld, bool transpose) : 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(float* dst, int p0, int kc, int j0, int nc, int nr)
     {
-        for (int s = 0; s < nc && (transpose || GemmDriver.Legacy); s += nr)
-        {
-            int cols = Math.Min(nr, nc - s);
-            float* d = dst + ((nint)s * kc);
-            if (transpose)
-            {
-                // op(B)(p, j) = data[j·ld + p].
-                for (int j = 0; j < nr; j++)
-                {
-                    if (j < cols)
-                    {
-                        float* src = data + ((nint)(j0 + s + j) * ld) + p0;
-                        for (int p = 0; p < kc; p++)
-                        {
-                            d[((nint)p * nr) + j] = src[p];
-                        }
-                    }
-                    else
-                    {
-                        for (int p = 0; p < kc; p++)
-                        {
-                            d[((nint)p * nr) + j] = 0f;
-                        }
-                    }
-                }
-            }
-            else if (GemmDriver.Legacy)
-            {
-                float* src = data + ((nint)p0 * ld) + j0 + s;
-                for (int p = 0; p < kc; p++, src += ld, d += nr)
-                {
-                    PackMath.CopyRow(src, d, cols, nr);
-                }
-            }
-        }
-
-        if (!transpose && !GemmDriver.Legacy)
+        if (!transpose)
         {
             // Row by row: each stored row of B is read once, front to back (a DRAM stream the prefetcher follows),
             // and dealt out to the slivers.
@@ -195,6 +159,33 @@ internal readonly unsafe struct MatrixB(float* data, nint ld, bool transpose) : 
                 for (int s = 0; s < nc; s += nr, d += sliverStride)
                 {
                     PackMath.CopyRow(src + s, d, Math.Min(nr, nc - s), nr);
+                }
+            }
+
+            return;
+        }
+
+        // op(B)(p, j) = data[j·ld + p].
+        for (int s = 0; s < nc; s += nr)
+        {
+            int cols = Math.Min(nr, nc - s);
+            float* d = dst + ((nint)s * kc);
+            for (int j = 0; j < nr; j++)
+            {
+                if (j < cols)
+                {
+                    float* src = data + ((nint)(j0 + s + j) * ld) + p0;
+                    for (int p = 0; p < kc; p++)
+                    {
+                        d[((nint)p * nr) + j] = src[p];
+                    }
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        d[((nint)p * nr) + j] = 0f;
+                    }
                 }
             }
         }
