@@ -231,6 +231,11 @@ internal static unsafe partial class GemmDriver
             if (contiguous)
             {
                 float* dst = c.Data + c.Offset(i, j);
+                if (accumulate)
+                {
+                    PrefetchTile(dst, c.RowStride, rows, nr);
+                }
+
                 GemmMicroKernel.RunRowsAvx512(rows, kc, ap, bp, dst, c.RowStride, accumulate, tileBias, relu, stream && ((nint)dst & 63) == 0);
             }
             else
@@ -256,6 +261,11 @@ internal static unsafe partial class GemmDriver
         if (contiguous && rows == mr)
         {
             float* dst = c.Data + c.Offset(i, j);
+            if (accumulate)
+            {
+                PrefetchTile(dst, c.RowStride, mr, nr);
+            }
+
             GemmMicroKernel.Run(path, kc, ap, bp, dst, c.RowStride, accumulate, tileBias, relu, stream && ((nint)dst & 63) == 0);
         }
         else
@@ -275,6 +285,29 @@ internal static unsafe partial class GemmDriver
         int blocks = (rows + max - 1) / max;
         int per = (rows + blocks - 1) / blocks;
         return Math.Min(max, (per + mr - 1) / mr * mr);
+    }
+
+    /// <summary>
+    /// Starts loading the C lines of a tile that the kernel adds into after its k loop (often from L3: a deep
+    /// GEMM's C panel does not stay in L2 beside the packed B), so they arrive while the tile computes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchTile(float* c, nint ldc, int rows, int cols)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        for (int r = 0; r < rows; r++, c += ldc)
+        {
+            for (int x = 0; x < cols; x += 16)
+            {
+                Sse.Prefetch0(c + x);
+            }
+
+            Sse.Prefetch0(c + (cols - 1));
+        }
     }
 
     /// <summary>Adds (or stores) a computed tile (bias already in) into C segment by segment, then applies ReLU like a full tile.</summary>
