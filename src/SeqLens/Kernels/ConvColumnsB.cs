@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace SeqLens.Kernels;
 
@@ -101,6 +102,42 @@ internal readonly unsafe struct ConvColumnsB(
             jj += len;
             t = 0;
             b++;
+        }
+
+        if (segments == 1 && cols == 32 && nr == 32 && Vector512.IsHardwareAccelerated)
+        {
+            // One batch item, a full 32-column sliver (the common case): two vector copies per k row when the
+            // window lies inside the row.
+            float* item = src + ((((nint)segment[2] * channels) + c0) * srcLength);
+            for (int p = 0; p < kc; p++, d += nr)
+            {
+                int pos0 = firstT + (kk * kStep) + offset;
+                float* row = item + ((nint)c * srcLength);
+                if (pos0 >= 0 && pos0 <= srcLength - 32)
+                {
+                    Vector512.Store(Vector512.Load(row + pos0), d);
+                    Vector512.Store(Vector512.Load(row + pos0 + 16), d + 16);
+                }
+                else
+                {
+                    int lo = Math.Clamp(-pos0, 0, 32);
+                    int hi = Math.Clamp(srcLength - pos0, lo, 32);
+                    for (int x = 0; x < lo; x++)
+                    {
+                        d[x] = 0f;
+                    }
+
+                    PackMath.CopyRow(row + pos0 + lo, d + lo, hi - lo, 32 - lo);
+                }
+
+                if (++kk == kernel)
+                {
+                    kk = 0;
+                    c++;
+                }
+            }
+
+            return;
         }
 
         for (int p = 0; p < kc; p++, d += nr)

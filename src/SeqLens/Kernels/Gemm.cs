@@ -2,10 +2,11 @@ namespace SeqLens.Kernels;
 
 /// <summary>Single-precision general matrix multiply, row-major.</summary>
 /// <remarks>
-/// Packed panels (Goto/BLIS loop nest, <see cref="GemmDriver"/>), a 14×32 AVX-512 FMA register tile, with
-/// AVX2 (6×16) and scalar (4×4) fallbacks chosen at run time, on up to <see cref="KernelThreads.MaxDegree"/>
-/// threads. Each C element is summed over k in blocks of 256 (fixed), each block in order with fused
-/// multiply-adds, so the result is bit-identical for any thread count. Steady state allocates nothing.
+/// Packed panels (Goto/BLIS loop nest, <see cref="GemmDriver"/>), a 14×32 AVX-512 FMA register tile (plus an
+/// exact-row kernel for the last 1..13 rows), with AVX2 (6×16) and scalar (4×4) fallbacks chosen at run time, on up
+/// to <see cref="KernelThreads.MaxDegree"/> threads. Each C element is summed over k in blocks of
+/// <see cref="GemmBuffers.Kc"/> (fixed), each block in order with fused multiply-adds, so the result is
+/// bit-identical for any thread count. Steady state allocates nothing.
 /// </remarks>
 public static class Gemm
 {

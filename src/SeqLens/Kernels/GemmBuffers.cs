@@ -11,8 +11,15 @@ internal sealed unsafe class GemmBuffers
     /// <summary>Depth of a k block. Fixed for every problem and thread count: it fixes the summation order.</summary>
     public const int Kc = 384;
 
-    /// <summary>Rows of a packed A block (a multiple of every micro-kernel's mr: 14, 6 and 4).</summary>
+    /// <summary>Rows of the C panel of <see cref="GemmDriver.RunPanels"/> (a multiple of every micro-kernel's mr: 14, 6 and 4).</summary>
     public const int Mc = 168;
+
+    /// <summary>
+    /// Most rows of a packed A block in <see cref="GemmDriver.Run"/> (a multiple of 14, 6 and 4; 504 KiB at
+    /// <see cref="Kc"/>, well inside a 2 MiB L2). The driver spreads M evenly over as few blocks as fit, so each packed
+    /// B sliver is streamed once per block and no block is a short remainder.
+    /// </summary>
+    public const int MaxMc = 336;
 
     /// <summary>Columns of a packed B panel (a multiple of every micro-kernel's nr: 32, 16, 4).</summary>
     public const int Nc = 2048;
@@ -30,7 +37,7 @@ internal sealed unsafe class GemmBuffers
 
     private GemmBuffers()
     {
-        int aLength = Mc * Kc;
+        int aLength = MaxMc * Kc;
         int bLength = Nc * Kc;
         // NOTE: Slack after each buffer: 8-wide transposing packs may spill up to 7 floats past a sliver's end.
         _storage = GC.AllocateUninitializedArray<float>(aLength + bLength + MaxTile + (3 * Slack) + 16, pinned: true);
@@ -41,7 +48,7 @@ internal sealed unsafe class GemmBuffers
         Tile = PackB + bLength + Slack;
     }
 
-    /// <summary>Packed A block, <see cref="Mc"/> × <see cref="Kc"/>.</summary>
+    /// <summary>Packed A block, up to <see cref="MaxMc"/> × <see cref="Kc"/>.</summary>
     public float* PackA { get; }
 
     /// <summary>Packed B panel, <see cref="Kc"/> × <see cref="Nc"/>.</summary>

@@ -1,13 +1,16 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SeqLens.Kernels;
 
 /// <summary>
-/// The blocked GEMM loop nest (Goto/BLIS): for each panel of <see cref="GemmBuffers.Nc"/> columns and each
-/// <see cref="GemmBuffers.Kc"/> block of depth, pack B once, then for each <see cref="GemmBuffers.Mc"/> block of
-/// rows pack A and sweep register tiles. Operands come through packers, so conv1d feeds its implicit im2col
-/// straight into the panels.
+/// The blocked GEMM loop nest (Goto/BLIS): for each panel of <see cref="GemmBuffers.Nc"/> columns (half that when
+/// one A block holds all rows) and each <see cref="GemmBuffers.Kc"/> block of depth, pack B once, then for each
+/// block of rows (M spread evenly over blocks of at most <see cref="GemmBuffers.MaxMc"/>) pack A and sweep
+/// register tiles: column sliver by column sliver for deep k blocks, row sliver by row sliver for shallow ones
+/// (≤ 128). Operands come through packers, so conv1d feeds its implicit im2col straight into the panels.
+/// A large plain C written once is stored non-temporally.
 /// </summary>
 /// <remarks>
 /// Threads split C into disjoint chunks along M or N only; the k blocks are fixed (0, Kc, 2Kc, ...) and every C
@@ -17,6 +20,18 @@ internal static unsafe partial class GemmDriver
 {
     /// <summary>Below this many multiply-adds a second thread costs more than it saves.</summary>
     private const long ParallelThreshold = 1L << 21;
+
+    /// <summary>
+    /// Up to this k-block depth the packed B block (depth × <see cref="GemmBuffers.Nc"/>, ≤ 1 MiB) stays in L2, and
+    /// tiles are swept row sliver by row sliver instead of column sliver by column sliver.
+    /// </summary>
+    private const int ShallowDepth = 128;
+
+    /// <summary>B panel width when all rows of a chunk fit one A block (Kc × 1024 floats = 1.5 MiB: L2 with the A block).</summary>
+    private const int SingleBlockNc = GemmBuffers.Nc / 2;
+
+    /// <summary>From this size of C on (bytes), a C written once goes around the cache (<see cref="Streams"/>).</summary>
+    private const long StreamBytes = 8L << 20;
 
     /// <summary>Computes <c>C (=|+=) A·B</c> (m×k times k×n) with the epilogue described by <paramref name="c"/>.</summary>
     public static void Run<TA, TB>(in TA a, in TB b, int m, int n, int k, in GemmOutput c)
@@ -107,11 +122,21 @@ internal static unsafe partial class GemmDriver
         int mr = GemmMicroKernel.Mr(path);
         int nr = GemmMicroKernel.Nr(path);
         int k = job.K;
-        int cpb = job.C.ColsPerBatch;
-        nint ldc = job.C.RowStride;
-        for (int jc = j0; jc < j1; jc += GemmBuffers.Nc)
+        int mcBlock = BlockRows(i1 - i0, mr);
+
+        // One A block for all rows: B panels are used by that block only, so keep them in L2 beside it.
+        int ncBlock = mcBlock >= i1 - i0 ? SingleBlockNc : GemmBuffers.Nc;
+        bool stream = Streams(in job.C, path, job.M, job.N, k);
+        int head = 0;
+        if (stream)
         {
-            int nc = Math.Min(GemmBuffers.Nc, j1 - jc);
+            // A narrow first panel up to the next 64-byte boundary, so every later tile row starts on a cache line.
+            head = (int)(((64 - ((nint)(job.C.Data + job.C.Offset(i0, j0)) & 63)) & 63) / sizeof(float));
+        }
+
+        for (int jc = j0; jc < j1;)
+        {
+            int nc = Math.Min(jc == j0 && head > 0 ? head : ncBlock, j1 - jc);
             for (int pc = 0; pc < k; pc += GemmBuffers.Kc)
             {
                 int kc = Math.Min(GemmBuffers.Kc, k - pc);
@@ -121,50 +146,167 @@ internal static unsafe partial class GemmDriver
                 bool accumulate = !first || job.C.Accumulate;
                 bool addBias = first && job.C.Bias != null;
                 bool relu = last && job.C.Relu;
-                for (int ic = i0; ic < i1; ic += GemmBuffers.Mc)
+                for (int ic = i0; ic < i1; ic += mcBlock)
                 {
-                    int mc = Math.Min(GemmBuffers.Mc, i1 - ic);
+                    int mc = Math.Min(mcBlock, i1 - ic);
                     job.A.Pack(packA, ic, mc, pc, kc, mr);
-                    for (int jr = 0; jr < nc; jr += nr)
+                    if (kc <= ShallowDepth)
                     {
-                        float* bp = packB + ((nint)jr * kc);
-                        int j = jc + jr;
-                        int cols = Math.Min(nr, nc - jr);
-                        bool contiguous = cols == nr && (j % cpb) + nr <= cpb;
+                        // Shallow depth: the whole packed B block stays in L2, so sweep each row sliver across all
+                        // columns; C is then written as mr sequential streams the hardware prefetcher follows.
                         for (int ir = 0; ir < mc; ir += mr)
                         {
-                            float* ap = packA + ((nint)ir * kc);
-                            int i = ic + ir;
                             int rows = Math.Min(mr, mc - ir);
-                            float* tileBias = null;
-                            if (addBias)
+                            for (int jr = 0; jr < nc; jr += nr)
                             {
-                                tileBias = job.C.Bias + i;
-                                if (rows < mr)
+                                Tile(in job.C, path, packA + ((nint)ir * kc), packB + ((nint)jr * kc), tile, biasTile, kc, ic + ir, rows, jc + jr, Math.Min(nr, nc - jr), accumulate, addBias, relu, stream);
+                            }
+                        }
+                    }
+                    else
+                    {
+                        // While the tiles run, pull the source of the next B block towards the cache (plain B only:
+                        // conv packers gather from a small, cache-resident input), so its pack is not a DRAM stall.
+                        int nextP = pc + kc < k ? pc + kc : 0;
+                        int nextJ = pc + kc < k ? jc : jc + nc;
+                        int nextKc = Math.Min(GemmBuffers.Kc, k - nextP);
+                        int nextNc = Math.Min(ncBlock, j1 - nextJ);
+                        bool prefetch = typeof(TB) == typeof(MatrixB) && ic == i0 && nextJ < j1;
+                        int tiles = (mc + mr - 1) / mr;
+                        int rowsPerTile = (nextKc + tiles - 1) / tiles;
+                        for (int jr = 0; jr < nc; jr += nr)
+                        {
+                            float* bp = packB + ((nint)jr * kc);
+                            for (int ir = 0, t = 0; ir < mc; ir += mr, t++)
+                            {
+                                if (prefetch && jr < nextNc)
                                 {
-                                    // The kernel reads mr biases: pad a copy so the last row block never reads past the end.
-                                    for (int r = 0; r < mr; r++)
-                                    {
-                                        biasTile[r] = r < rows ? tileBias[r] : 0f;
-                                    }
-
-                                    tileBias = biasTile;
+                                    int p0 = t * rowsPerTile;
+                                    Unsafe.As<TB, MatrixB>(ref job.B).Prefetch(nextP + p0, Math.Min(rowsPerTile, nextKc - p0), nextJ + jr, Math.Min(nr, nextNc - jr));
                                 }
-                            }
 
-                            if (contiguous && rows == mr)
-                            {
-                                GemmMicroKernel.Run(path, kc, ap, bp, job.C.Data + job.C.Offset(i, j), ldc, accumulate, tileBias, relu);
-                            }
-                            else
-                            {
-                                GemmMicroKernel.Run(path, kc, ap, bp, tile, nr, accumulate: false, tileBias, relu: false);
-                                Scatter(in job.C, tile, nr, i, rows, j, cols, accumulate, relu);
+                                Tile(in job.C, path, packA + ((nint)ir * kc), bp, tile, biasTile, kc, ic + ir, Math.Min(mr, mc - ir), jc + jr, Math.Min(nr, nc - jr), accumulate, addBias, relu, stream);
                             }
                         }
                     }
                 }
             }
+
+            jc += nc;
+        }
+
+        if (stream)
+        {
+            // Non-temporal stores are weakly ordered: drain them before the caller (or the joining thread) reads C.
+            Sse.StoreFence();
+        }
+    }
+
+    /// <summary>
+    /// Whether full tiles are stored non-temporally: AVX-512, a plain row-major C written once (one k block, no
+    /// accumulation) whose rows are whole cache lines apart, and larger than <see cref="StreamBytes"/>, so writing it
+    /// through the cache would only evict useful lines and cost a read of every C line first.
+    /// </summary>
+    private static bool Streams(in GemmOutput c, GemmPath path, int m, int n, int k)
+        => path == GemmPath.Avx512 && !c.Accumulate && k <= GemmBuffers.Kc && c.ColsPerBatch >= n
+            && c.RowStride % 16 == 0 && (long)m * n * sizeof(float) >= StreamBytes;
+
+    /// <summary>
+    /// One register tile: C rows <c>[i, i+rows)</c>, columns <c>[j, j+cols)</c> from packed slivers <paramref name="ap"/>
+    /// and <paramref name="bp"/>. Full tiles whose columns are contiguous in C go straight to C; others go through the
+    /// scratch tile and <see cref="Scatter"/>. A short M tail on AVX-512 runs a kernel of exactly its row count.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile(
+        in GemmOutput c, GemmPath path, float* ap, float* bp, float* tile, float* biasTile, int kc,
+        int i, int rows, int j, int cols, bool accumulate, bool addBias, bool relu, bool stream)
+    {
+        int mr = GemmMicroKernel.Mr(path);
+        int nr = GemmMicroKernel.Nr(path);
+        bool contiguous = cols == nr && (j % c.ColsPerBatch) + nr <= c.ColsPerBatch;
+        float* tileBias = addBias ? c.Bias + i : null;
+        if (rows < mr && path == GemmPath.Avx512)
+        {
+            // The M tail: a kernel of exactly `rows` rows (reads and writes only those).
+            if (contiguous)
+            {
+                float* dst = c.Data + c.Offset(i, j);
+                if (accumulate)
+                {
+                    PrefetchTile(dst, c.RowStride, rows, nr);
+                }
+
+                GemmMicroKernel.RunRowsAvx512(rows, kc, ap, bp, dst, c.RowStride, accumulate, tileBias, relu, stream && ((nint)dst & 63) == 0);
+            }
+            else
+            {
+                GemmMicroKernel.RunRowsAvx512(rows, kc, ap, bp, tile, nr, accumulate: false, tileBias, relu: false);
+                Scatter(in c, tile, nr, i, rows, j, cols, accumulate, relu);
+            }
+
+            return;
+        }
+
+        if (tileBias != null && rows < mr)
+        {
+            // The kernel reads mr biases: pad a copy so the last row block never reads past the end.
+            for (int r = 0; r < mr; r++)
+            {
+                biasTile[r] = r < rows ? tileBias[r] : 0f;
+            }
+
+            tileBias = biasTile;
+        }
+
+        if (contiguous && rows == mr)
+        {
+            float* dst = c.Data + c.Offset(i, j);
+            if (accumulate)
+            {
+                PrefetchTile(dst, c.RowStride, mr, nr);
+            }
+
+            GemmMicroKernel.Run(path, kc, ap, bp, dst, c.RowStride, accumulate, tileBias, relu, stream && ((nint)dst & 63) == 0);
+        }
+        else
+        {
+            GemmMicroKernel.Run(path, kc, ap, bp, tile, nr, accumulate: false, tileBias, relu: false);
+            Scatter(in c, tile, nr, i, rows, j, cols, accumulate, relu);
+        }
+    }
+
+    /// <summary>
+    /// Rows per packed A block for a chunk of <paramref name="rows"/> rows: the fewest blocks of at most
+    /// <see cref="GemmBuffers.MaxMc"/> rows, sized evenly and rounded up to whole slivers of <paramref name="mr"/>.
+    /// </summary>
+    internal static int BlockRows(int rows, int mr)
+    {
+        int max = GemmBuffers.MaxMc / mr * mr;
+        int blocks = (rows + max - 1) / max;
+        int per = (rows + blocks - 1) / blocks;
+        return Math.Min(max, (per + mr - 1) / mr * mr);
+    }
+
+    /// <summary>
+    /// Starts loading the C lines of a tile that the kernel adds into after its k loop (often from L3: a deep
+    /// GEMM's C panel does not stay in L2 beside the packed B), so they arrive while the tile computes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchTile(float* c, nint ldc, int rows, int cols)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        for (int r = 0; r < rows; r++, c += ldc)
+        {
+            for (int x = 0; x < cols; x += 16)
+            {
+                Sse.Prefetch0(c + x);
+            }
+
+            Sse.Prefetch0(c + (cols - 1));
         }
     }
 

@@ -60,15 +60,17 @@ internal static unsafe class GemmMicroKernel
     /// <summary>
     /// Runs one full <c>mr×nr</c> tile into C (row stride <paramref name="ldc"/>): <c>v = acc (+ bias[i])</c>, then
     /// <c>v = C + v</c> when <paramref name="accumulate"/>, then <c>max(v, 0)</c> when <paramref name="relu"/>, then stored.
-    /// <paramref name="bias"/> (null for none) must hold <c>mr</c> readable values.
+    /// <paramref name="bias"/> (null for none) must hold <c>mr</c> readable values. <paramref name="stream"/> (AVX-512
+    /// only, never with <paramref name="accumulate"/>; every row 64-byte aligned) stores with non-temporal writes, so C
+    /// lines are not read first: for large C that no later k block reads back.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Run(GemmPath path, int kc, float* a, float* b, float* c, nint ldc, bool accumulate, float* bias = null, bool relu = false)
+    public static void Run(GemmPath path, int kc, float* a, float* b, float* c, nint ldc, bool accumulate, float* bias = null, bool relu = false, bool stream = false)
     {
         switch (path)
         {
             case GemmPath.Avx512:
-                Kernel14x32(kc, a, b, c, ldc, accumulate, bias, relu);
+                Kernel14x32(kc, a, b, c, ldc, accumulate, bias, relu, stream);
                 break;
             case GemmPath.Avx2:
                 Kernel6x16(kc, a, b, c, ldc, accumulate, bias, relu);
@@ -81,7 +83,7 @@ internal static unsafe class GemmMicroKernel
 
     // NOTE: the AVX tiles are unrolled by hand (the JIT does not unroll); row i owns accumulators ci0, ci1.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel14x32(int kc, float* a, float* b, float* c, nint ldc, bool accumulate, float* bias, bool relu)
+    private static void Kernel14x32(int kc, float* a, float* b, float* c, nint ldc, bool accumulate, float* bias, bool relu, bool stream)
     {
         Vector512<float> c00 = Vector512<float>.Zero; Vector512<float> c01 = Vector512<float>.Zero;
         Vector512<float> c10 = Vector512<float>.Zero; Vector512<float> c11 = Vector512<float>.Zero;
@@ -193,21 +195,344 @@ internal static unsafe class GemmMicroKernel
             c131 += t13;
         }
 
-        Store2(c + (0 * ldc), c00, c01, accumulate, relu);
-        Store2(c + (1 * ldc), c10, c11, accumulate, relu);
-        Store2(c + (2 * ldc), c20, c21, accumulate, relu);
-        Store2(c + (3 * ldc), c30, c31, accumulate, relu);
-        Store2(c + (4 * ldc), c40, c41, accumulate, relu);
-        Store2(c + (5 * ldc), c50, c51, accumulate, relu);
-        Store2(c + (6 * ldc), c60, c61, accumulate, relu);
-        Store2(c + (7 * ldc), c70, c71, accumulate, relu);
-        Store2(c + (8 * ldc), c80, c81, accumulate, relu);
-        Store2(c + (9 * ldc), c90, c91, accumulate, relu);
-        Store2(c + (10 * ldc), c100, c101, accumulate, relu);
-        Store2(c + (11 * ldc), c110, c111, accumulate, relu);
-        Store2(c + (12 * ldc), c120, c121, accumulate, relu);
-        Store2(c + (13 * ldc), c130, c131, accumulate, relu);
+        Store2(c + (0 * ldc), c00, c01, accumulate, relu, stream);
+        Store2(c + (1 * ldc), c10, c11, accumulate, relu, stream);
+        Store2(c + (2 * ldc), c20, c21, accumulate, relu, stream);
+        Store2(c + (3 * ldc), c30, c31, accumulate, relu, stream);
+        Store2(c + (4 * ldc), c40, c41, accumulate, relu, stream);
+        Store2(c + (5 * ldc), c50, c51, accumulate, relu, stream);
+        Store2(c + (6 * ldc), c60, c61, accumulate, relu, stream);
+        Store2(c + (7 * ldc), c70, c71, accumulate, relu, stream);
+        Store2(c + (8 * ldc), c80, c81, accumulate, relu, stream);
+        Store2(c + (9 * ldc), c90, c91, accumulate, relu, stream);
+        Store2(c + (10 * ldc), c100, c101, accumulate, relu, stream);
+        Store2(c + (11 * ldc), c110, c111, accumulate, relu, stream);
+        Store2(c + (12 * ldc), c120, c121, accumulate, relu, stream);
+        Store2(c + (13 * ldc), c130, c131, accumulate, relu, stream);
     }
+
+    /// <summary>
+    /// Runs the first <paramref name="rows"/> (1..13) rows of an AVX-512 14×32 tile (A sliver of stride 14, its
+    /// padding rows ignored) into C: the M tail of a block, at about rows/14 of a full tile's cost instead of a
+    /// whole tile pass. Same per-element order as <see cref="Run"/> (k in order from zero, then bias, C, ReLU), so
+    /// a row's bits do not depend on which kernel ran it. Only <paramref name="rows"/> rows of C and bias are touched.
+    /// </summary>
+    public static void RunRowsAvx512(int rows, int kc, float* a, float* b, float* c, nint ldc, bool accumulate, float* bias, bool relu, bool stream = false)
+    {
+        switch (rows)
+        {
+            case 1:
+                KernelRowsx32<Rows1>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
+                break;
+            case 2:
+                KernelRowsx32<Rows2>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
+                break;
+            case 3:
+                KernelRowsx32<Rows3>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
+                break;
+            case 4:
+                KernelRowsx32<Rows4>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
+                break;
+            case 5:
+                KernelRowsx32<Rows5>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
+                break;
+            case 6:
+                KernelRowsx32<Rows6>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
+                break;
+            case 7:
+                KernelRowsx32<Rows7>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
+                break;
+            case 8:
+                KernelRowsx32<Rows8>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
+                break;
+            case 9:
+                KernelRowsx32<Rows9>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
+                break;
+            case 10:
+                KernelRowsx32<Rows10>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
+                break;
+            case 11:
+                KernelRowsx32<Rows11>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
+                break;
+            case 12:
+                KernelRowsx32<Rows12>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
+                break;
+            case 13:
+                KernelRowsx32<Rows13>(kc, a, b, c, ldc, accumulate, bias, relu, stream);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(rows), $"Tail tile rows must be 1..13; got {rows}.");
+        }
+    }
+
+    // NOTE: TR is a struct, so the JIT compiles one body per row count with the row tests folded away; rows
+    // past TR.Count keep dead zero accumulators that the JIT drops.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void KernelRowsx32<TR>(int kc, float* a, float* b, float* c, nint ldc, bool accumulate, float* bias, bool relu, bool stream)
+        where TR : struct, IRowCount
+    {
+        Vector512<float> c00 = Vector512<float>.Zero; Vector512<float> c01 = Vector512<float>.Zero;
+        Vector512<float> c10 = Vector512<float>.Zero; Vector512<float> c11 = Vector512<float>.Zero;
+        Vector512<float> c20 = Vector512<float>.Zero; Vector512<float> c21 = Vector512<float>.Zero;
+        Vector512<float> c30 = Vector512<float>.Zero; Vector512<float> c31 = Vector512<float>.Zero;
+        Vector512<float> c40 = Vector512<float>.Zero; Vector512<float> c41 = Vector512<float>.Zero;
+        Vector512<float> c50 = Vector512<float>.Zero; Vector512<float> c51 = Vector512<float>.Zero;
+        Vector512<float> c60 = Vector512<float>.Zero; Vector512<float> c61 = Vector512<float>.Zero;
+        Vector512<float> c70 = Vector512<float>.Zero; Vector512<float> c71 = Vector512<float>.Zero;
+        Vector512<float> c80 = Vector512<float>.Zero; Vector512<float> c81 = Vector512<float>.Zero;
+        Vector512<float> c90 = Vector512<float>.Zero; Vector512<float> c91 = Vector512<float>.Zero;
+        Vector512<float> c100 = Vector512<float>.Zero; Vector512<float> c101 = Vector512<float>.Zero;
+        Vector512<float> c110 = Vector512<float>.Zero; Vector512<float> c111 = Vector512<float>.Zero;
+        Vector512<float> c120 = Vector512<float>.Zero; Vector512<float> c121 = Vector512<float>.Zero;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Vector512.Load(b);
+            Vector512<float> b1 = Vector512.Load(b + 16);
+            Vector512<float> a0 = Vector512.Create(a[0]);
+            c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00);
+            c01 = Avx512F.FusedMultiplyAdd(a0, b1, c01);
+            if (TR.Count > 1)
+            {
+                Vector512<float> a1 = Vector512.Create(a[1]);
+                c10 = Avx512F.FusedMultiplyAdd(a1, b0, c10);
+                c11 = Avx512F.FusedMultiplyAdd(a1, b1, c11);
+            }
+
+            if (TR.Count > 2)
+            {
+                Vector512<float> a2 = Vector512.Create(a[2]);
+                c20 = Avx512F.FusedMultiplyAdd(a2, b0, c20);
+                c21 = Avx512F.FusedMultiplyAdd(a2, b1, c21);
+            }
+
+            if (TR.Count > 3)
+            {
+                Vector512<float> a3 = Vector512.Create(a[3]);
+                c30 = Avx512F.FusedMultiplyAdd(a3, b0, c30);
+                c31 = Avx512F.FusedMultiplyAdd(a3, b1, c31);
+            }
+
+            if (TR.Count > 4)
+            {
+                Vector512<float> a4 = Vector512.Create(a[4]);
+                c40 = Avx512F.FusedMultiplyAdd(a4, b0, c40);
+                c41 = Avx512F.FusedMultiplyAdd(a4, b1, c41);
+            }
+
+            if (TR.Count > 5)
+            {
+                Vector512<float> a5 = Vector512.Create(a[5]);
+                c50 = Avx512F.FusedMultiplyAdd(a5, b0, c50);
+                c51 = Avx512F.FusedMultiplyAdd(a5, b1, c51);
+            }
+
+            if (TR.Count > 6)
+            {
+                Vector512<float> a6 = Vector512.Create(a[6]);
+                c60 = Avx512F.FusedMultiplyAdd(a6, b0, c60);
+                c61 = Avx512F.FusedMultiplyAdd(a6, b1, c61);
+            }
+
+            if (TR.Count > 7)
+            {
+                Vector512<float> a7 = Vector512.Create(a[7]);
+                c70 = Avx512F.FusedMultiplyAdd(a7, b0, c70);
+                c71 = Avx512F.FusedMultiplyAdd(a7, b1, c71);
+            }
+
+            if (TR.Count > 8)
+            {
+                Vector512<float> a8 = Vector512.Create(a[8]);
+                c80 = Avx512F.FusedMultiplyAdd(a8, b0, c80);
+                c81 = Avx512F.FusedMultiplyAdd(a8, b1, c81);
+            }
+
+            if (TR.Count > 9)
+            {
+                Vector512<float> a9 = Vector512.Create(a[9]);
+                c90 = Avx512F.FusedMultiplyAdd(a9, b0, c90);
+                c91 = Avx512F.FusedMultiplyAdd(a9, b1, c91);
+            }
+
+            if (TR.Count > 10)
+            {
+                Vector512<float> a10 = Vector512.Create(a[10]);
+                c100 = Avx512F.FusedMultiplyAdd(a10, b0, c100);
+                c101 = Avx512F.FusedMultiplyAdd(a10, b1, c101);
+            }
+
+            if (TR.Count > 11)
+            {
+                Vector512<float> a11 = Vector512.Create(a[11]);
+                c110 = Avx512F.FusedMultiplyAdd(a11, b0, c110);
+                c111 = Avx512F.FusedMultiplyAdd(a11, b1, c111);
+            }
+
+            if (TR.Count > 12)
+            {
+                Vector512<float> a12 = Vector512.Create(a[12]);
+                c120 = Avx512F.FusedMultiplyAdd(a12, b0, c120);
+                c121 = Avx512F.FusedMultiplyAdd(a12, b1, c121);
+            }
+
+            a += 14;
+            b += 32;
+        }
+
+        if (bias != null)
+        {
+            Vector512<float> t0 = Vector512.Create(bias[0]);
+            c00 += t0;
+            c01 += t0;
+            if (TR.Count > 1)
+            {
+                Vector512<float> t1 = Vector512.Create(bias[1]);
+                c10 += t1;
+                c11 += t1;
+            }
+
+            if (TR.Count > 2)
+            {
+                Vector512<float> t2 = Vector512.Create(bias[2]);
+                c20 += t2;
+                c21 += t2;
+            }
+
+            if (TR.Count > 3)
+            {
+                Vector512<float> t3 = Vector512.Create(bias[3]);
+                c30 += t3;
+                c31 += t3;
+            }
+
+            if (TR.Count > 4)
+            {
+                Vector512<float> t4 = Vector512.Create(bias[4]);
+                c40 += t4;
+                c41 += t4;
+            }
+
+            if (TR.Count > 5)
+            {
+                Vector512<float> t5 = Vector512.Create(bias[5]);
+                c50 += t5;
+                c51 += t5;
+            }
+
+            if (TR.Count > 6)
+            {
+                Vector512<float> t6 = Vector512.Create(bias[6]);
+                c60 += t6;
+                c61 += t6;
+            }
+
+            if (TR.Count > 7)
+            {
+                Vector512<float> t7 = Vector512.Create(bias[7]);
+                c70 += t7;
+                c71 += t7;
+            }
+
+            if (TR.Count > 8)
+            {
+                Vector512<float> t8 = Vector512.Create(bias[8]);
+                c80 += t8;
+                c81 += t8;
+            }
+
+            if (TR.Count > 9)
+            {
+                Vector512<float> t9 = Vector512.Create(bias[9]);
+                c90 += t9;
+                c91 += t9;
+            }
+
+            if (TR.Count > 10)
+            {
+                Vector512<float> t10 = Vector512.Create(bias[10]);
+                c100 += t10;
+                c101 += t10;
+            }
+
+            if (TR.Count > 11)
+            {
+                Vector512<float> t11 = Vector512.Create(bias[11]);
+                c110 += t11;
+                c111 += t11;
+            }
+
+            if (TR.Count > 12)
+            {
+                Vector512<float> t12 = Vector512.Create(bias[12]);
+                c120 += t12;
+                c121 += t12;
+            }
+
+        }
+
+        Store2(c, c00, c01, accumulate, relu, stream);
+
+        if (TR.Count > 1)
+        {
+            Store2(c + (1 * ldc), c10, c11, accumulate, relu, stream);
+        }
+
+        if (TR.Count > 2)
+        {
+            Store2(c + (2 * ldc), c20, c21, accumulate, relu, stream);
+        }
+
+        if (TR.Count > 3)
+        {
+            Store2(c + (3 * ldc), c30, c31, accumulate, relu, stream);
+        }
+
+        if (TR.Count > 4)
+        {
+            Store2(c + (4 * ldc), c40, c41, accumulate, relu, stream);
+        }
+
+        if (TR.Count > 5)
+        {
+            Store2(c + (5 * ldc), c50, c51, accumulate, relu, stream);
+        }
+
+        if (TR.Count > 6)
+        {
+            Store2(c + (6 * ldc), c60, c61, accumulate, relu, stream);
+        }
+
+        if (TR.Count > 7)
+        {
+            Store2(c + (7 * ldc), c70, c71, accumulate, relu, stream);
+        }
+
+        if (TR.Count > 8)
+        {
+            Store2(c + (8 * ldc), c80, c81, accumulate, relu, stream);
+        }
+
+        if (TR.Count > 9)
+        {
+            Store2(c + (9 * ldc), c90, c91, accumulate, relu, stream);
+        }
+
+        if (TR.Count > 10)
+        {
+            Store2(c + (10 * ldc), c100, c101, accumulate, relu, stream);
+        }
+
+        if (TR.Count > 11)
+        {
+            Store2(c + (11 * ldc), c110, c111, accumulate, relu, stream);
+        }
+
+        if (TR.Count > 12)
+        {
+            Store2(c + (12 * ldc), c120, c121, accumulate, relu, stream);
+        }
+    }
+
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel6x16(int kc, float* a, float* b, float* c, nint ldc, bool accumulate, float* bias, bool relu)
@@ -317,7 +642,7 @@ internal static unsafe class GemmMicroKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store2(float* c, Vector512<float> v0, Vector512<float> v1, bool accumulate, bool relu)
+    private static void Store2(float* c, Vector512<float> v0, Vector512<float> v1, bool accumulate, bool relu, bool stream)
     {
         if (accumulate)
         {
@@ -329,6 +654,13 @@ internal static unsafe class GemmMicroKernel
         {
             v0 = Vector512.Max(v0, Vector512<float>.Zero);
             v1 = Vector512.Max(v1, Vector512<float>.Zero);
+        }
+
+        if (stream)
+        {
+            Avx512F.StoreAlignedNonTemporal(c, v0);
+            Avx512F.StoreAlignedNonTemporal(c + 16, v1);
+            return;
         }
 
         Vector512.Store(v0, c);

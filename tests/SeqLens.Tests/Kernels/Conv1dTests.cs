@@ -103,6 +103,33 @@ public class Conv1dTests
     }
 
     [Theory]
+    [InlineData(4)]
+    [InlineData(9)]
+    [InlineData(13)]
+    [InlineData(18)]
+    [InlineData(27)]
+    [InlineData(200)]
+    public void Forward_TailRowsWithBiasAndRelu_MatchDoubleReference(int cout)
+    {
+        // cout mod 14 is the M tail of the GEMM; bias and ReLU run in the tail kernel's store (length 45: tiles
+        // straddle batch items too). Deep enough (20·15 = 300) for one k block, shallow (4·3) for the row sweep.
+        foreach (var g in new[] { new Conv1dGeometry(3, 20, cout, 45, 15, PadLeft: 7, PadRight: 7), new Conv1dGeometry(3, 4, cout, 45, 3) })
+        {
+            var data = ConvData.Create(g, withBias: true, seed: cout);
+            var y = new float[data.OutputGrad.Length];
+            Conv1d.Forward(g, data.Input, data.Weight, data.Bias, y, relu: true);
+            var expected = ReferenceKernels.ConvForward(g, data.Input, data.Weight, data.Bias);
+            var scale = ReferenceKernels.ConvForward(g, data.Input, data.Weight, data.Bias, absolute: true);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                expected[i] = Math.Max(expected[i], 0);
+            }
+
+            KernelTestData.AssertClose(expected, y, scale, Rel, $"forward+ReLU {g}");
+        }
+    }
+
+    [Theory]
     [InlineData(8, 16, 32, 300, 9, 1, 1)]
     [InlineData(5, 12, 40, 211, 6, 2, 2)]
     [InlineData(4, 4, 300, 600, 19, 1, 1)]

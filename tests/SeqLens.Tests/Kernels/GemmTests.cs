@@ -121,6 +121,8 @@ public class GemmTests
     [InlineData(400, 70, 300)]
     [InlineData(20, 17000, 20)]
     [InlineData(150, 2200, 270)]
+    [InlineData(200, 1000, 76)]
+    [InlineData(345, 260, 500)]
     public void Multiply_OneAndTwoThreads_BitIdentical(int m, int n, int k)
     {
         var a = KernelTestData.Uniform(m * k, 11);
@@ -166,6 +168,98 @@ public class GemmTests
         }
 
         Assert.All(results, c => Assert.True(c.AsSpan().SequenceEqual(expected), "A concurrent GEMM differs from the 1-thread result."));
+    }
+
+    /// <summary>
+    /// Every M tail (1..13 rows past whole 14-row tiles), alone, after one tile and after several A blocks
+    /// (m > 336 splits into even blocks), at a shallow depth (one k block, row-sliver sweep) and a deep one
+    /// (two k blocks), with a partial column sliver.
+    /// </summary>
+    public static TheoryData<int> TailRows()
+    {
+        var data = new TheoryData<int>();
+        for (int r = 1; r <= 13; r++)
+        {
+            data.Add(r);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(TailRows))]
+    public void Multiply_EveryTailRowCount_MatchesDoubleReference(int tail)
+    {
+        foreach (int m in new[] { tail, 14 + tail, (14 * 24) + tail })
+        {
+            CheckAgainstReference(false, false, m, 45 + tail, 37, extraLd: 1, beta: 0f, seed: (m * 7) + 1);
+            CheckAgainstReference(tail % 2 == 0, tail % 3 == 0, m, 70, 400 + tail, extraLd: 0, beta: 1f, seed: (m * 7) + 2);
+        }
+    }
+
+    [Fact]
+    public void Multiply_TailRows_BitIdenticalToTheSameRowsInAFullTile()
+    {
+        // A row's sum runs k in order from zero whichever kernel computes it: rows 0..r-1 of a 14-row product must
+        // equal, bit for bit, the r-row product of the same rows.
+        const int n = 96, k = 700;
+        var a = KernelTestData.Uniform(14 * k, 31);
+        var b = KernelTestData.Uniform(k * n, 32);
+        var full = new float[14 * n];
+        Gemm.Multiply(false, false, 14, n, k, a, k, b, n, full, n);
+        for (int r = 1; r < 14; r++)
+        {
+            var part = new float[r * n];
+            Gemm.Multiply(false, false, r, n, k, a, k, b, n, part, n);
+            Assert.True(part.AsSpan().SequenceEqual(full.AsSpan(0, r * n)), $"{r}-row tail differs from the full tile's rows.");
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(6)]
+    [InlineData(15)]
+    public void Multiply_LargeWriteOnceC_StreamedStoresMatchReferenceAndAccumulatePath(int offset)
+    {
+        // C of 65 × 32768 floats (8.5 MB) written once is stored non-temporally from the first 64-byte boundary on;
+        // the offset moves that boundary. beta = 1 on a zero C takes the ordinary store path: same bits.
+        const int m = 65, n = 32768, k = 20;
+        var a = KernelTestData.Uniform(m * k, 41);
+        var b = KernelTestData.Uniform(k * n, 42);
+        var storage = new float[(m * n) + 16];
+        storage.AsSpan().Fill(float.NaN);
+        var c = storage.AsSpan(offset, m * n);
+        Gemm.Multiply(false, false, m, n, k, a, k, b, n, c, n);
+        Assert.All(storage.AsSpan(0, offset).ToArray(), v => Assert.True(float.IsNaN(v)));
+        Assert.All(storage.AsSpan(offset + (m * n)).ToArray(), v => Assert.True(float.IsNaN(v)));
+
+        var expected = new double[m * n];
+        var scale = new double[m * n];
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double sum = 0, abs = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    double t = (double)a[(i * k) + p] * b[(p * n) + j];
+                    sum += t;
+                    abs += Math.Abs(t);
+                }
+
+                expected[(i * n) + j] = sum;
+                scale[(i * n) + j] = abs + 1e-6;
+            }
+        }
+
+        KernelTestData.AssertClose(expected, c, scale, Rel, $"streamed GEMM, C offset {offset}");
+        var accumulated = new float[m * n];
+        Gemm.Multiply(false, false, m, n, k, a, k, b, n, accumulated, n, beta: 1f);
+        Assert.True(accumulated.AsSpan().SequenceEqual(c), "Streamed and ordinary stores give different values.");
+        var twoThreads = new float[m * n];
+        KernelTestData.WithThreads(2, () => Gemm.Multiply(false, false, m, n, k, a, k, b, n, twoThreads, n));
+        Assert.True(twoThreads.AsSpan().SequenceEqual(c), "1-thread and 2-thread streamed GEMM results differ.");
     }
 
     private static void CheckAgainstReference(bool ta, bool tb, int m, int n, int k, int extraLd, float beta, long seed)
