@@ -27,6 +27,11 @@ public static class AttributionBenchmark
         int rounds = numbers.Length > 1 ? int.Parse(numbers[1], CultureInfo.InvariantCulture) : 3;
         bool torch = args.Contains("--torch");
         Graph g = Basset();
+        if (args.Contains("--profile"))
+        {
+            return Profile(g, rounds);
+        }
+
         var rng = new Rng(1);
         var seqs = new string[sequences];
         for (int i = 0; i < sequences; i++)
@@ -91,6 +96,77 @@ public static class AttributionBenchmark
 
         Array.Sort(seconds);
         return seconds[rounds / 2];
+    }
+
+    /// <summary>Per-node forward and backward times of one DeepLIFT-SHAP chunk (1 sequence + 20 references, shared rows) and one IG batch of 52 rows.</summary>
+    private static int Profile(Graph g, int repeats)
+    {
+        var x = new Tensor(21, 4, 600);
+        var rng = new Rng(3);
+        for (int r = 0; r < 21; r++)
+        {
+            for (int p = 0; p < 600; p++)
+            {
+                x[r, rng.NextInt(4), p] = 1f;
+            }
+        }
+
+        var dls = new Executor(g);
+        var seed = new Tensor(21, 164);
+        for (int r = 1; r < 21; r++)
+        {
+            seed[r, 0] = 1f;
+        }
+
+        var options = new BackwardOptions { NodeRules = DeepLiftRules.Resolve(g, DeepLiftRule.Rescale), Pairs = RowPairs.Shared(1, 20), InputGradients = true };
+        Report("deeplift-shap chunk (21 rows)", g, dls, repeats, () =>
+        {
+            dls.Forward(x);
+            dls.Backward(seed, options);
+        });
+        var xi = new Tensor(52, 4, 600);
+        for (int r = 0; r < 52; r++)
+        {
+            for (int e = 0; e < 2400; e++)
+            {
+                xi.Data[(r * 2400) + e] = x.Data[e] * r / 51f;
+            }
+        }
+
+        var ig = new Executor(g);
+        var seedIg = new Tensor(52, 164);
+        for (int r = 0; r < 50; r++)
+        {
+            seedIg[r, 0] = 1f;
+        }
+
+        Report("ig batch (52 rows)", g, ig, repeats, () =>
+        {
+            ig.Forward(xi);
+            ig.Backward(seedIg, BackwardOptions.InputOnly);
+        });
+        return 0;
+    }
+
+    private static void Report(string what, Graph g, Executor exec, int repeats, Action pass)
+    {
+        pass();
+        exec.Profile = true;
+        long start = Stopwatch.GetTimestamp();
+        for (int r = 0; r < repeats; r++)
+        {
+            pass();
+        }
+
+        double wall = Stopwatch.GetElapsedTime(start).TotalMilliseconds / repeats;
+        double ms = 1000.0 / Stopwatch.Frequency / repeats;
+        Console.WriteLine(FormattableString.Invariant($"{what}, {SeqLens.Kernels.KernelThreads.MaxDegree} threads, mean ms per pass over {repeats} repeats (wall {wall:F1} ms):"));
+        for (int i = 0; i < g.Nodes.Count; i++)
+        {
+            Console.WriteLine(FormattableString.Invariant($"  {g.Nodes[i].Name,-16} {g.Nodes[i].Op.Kind,-14} {exec.ForwardTicks[i] * ms,9:F2} {exec.BackwardTicks[i] * ms,9:F2}"));
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"  {"total",-31} {exec.ForwardTicks.Sum() * ms,9:F2} {exec.BackwardTicks.Sum() * ms,9:F2}"));
     }
 
     private static Graph Basset()

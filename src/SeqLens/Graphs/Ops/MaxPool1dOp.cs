@@ -72,7 +72,8 @@ public sealed class MaxPool1dOp : Op
         var w = (Workspace)context.Workspace!;
         int[] s = context.Input.Shape;
         int lout = context.Output.Shape[2];
-        Pool1d.MaxForward(s[0] * s[1], s[2], KernelSize, Stride, w.PadLeft, lout, context.Input.Data, context.Output.Data, w.Argmax);
+        var body = new ForwardRows(this, context.Input.Data, context.Output.Data, w, s[2], lout);
+        RowParallel.For(s[0] * s[1], s[2], ref body);
     }
 
     /// <inheritdoc/>
@@ -88,7 +89,8 @@ public sealed class MaxPool1dOp : Op
         int[] s = context.Input.Shape;
         if (context.Rule == BackwardRule.Gradient)
         {
-            Pool1d.MaxBackward(s[0] * s[1], s[2], context.Output.Shape[2], context.OutputGrad.Data, w.Argmax, dx.Data);
+            var body = new BackwardRows(context.OutputGrad.Data, w.Argmax, dx.Data, s[2], context.Output.Shape[2]);
+            RowParallel.For(s[0] * s[1], context.Output.Shape[2], ref body);
         }
         else
         {
@@ -114,67 +116,66 @@ public sealed class MaxPool1dOp : Op
     /// </remarks>
     internal static void PairedMaxBackward(RowPairs pairs, int channels, int length, int outLength, float[] x, float[] m, int[] argmax, float[] dx)
     {
+        var body = new PairedRows(pairs, channels, length, outLength, x, m, argmax, dx);
+        RowParallel.For(pairs.BatchSize, (long)channels * outLength * 4, ref body);
+    }
+
+    /// <summary>The paired max rule of one pair row (see <see cref="PairedMaxBackward"/>).</summary>
+    private static void PairedMaxRow(RowPairs pairs, int r, int channels, int length, int outLength, float[] x, float[] m, int[] argmax, float[] dx)
+    {
         const float eps = ElementwiseOp.RescaleEpsilon;
-        for (int r = 0; r < pairs.BatchSize; r++)
+        for (int c = 0; c < channels; c++)
         {
-            if (!pairs.HasPair(r))
+            int rowIn = ((pairs.InputRow[r] * channels) + c) * length;
+            int rowRef = ((pairs.ReferenceRow[r] * channels) + c) * length;
+            int rowOut = ((r * channels) + c) * length;
+            int argIn = ((pairs.InputRow[r] * channels) + c) * outLength;
+            int argRef = ((pairs.ReferenceRow[r] * channels) + c) * outLength;
+            int mo = ((r * channels) + c) * outLength;
+            for (int t = 0; t < outLength; t++)
             {
-                continue;
-            }
-
-            for (int c = 0; c < channels; c++)
-            {
-                int rowIn = ((pairs.InputRow[r] * channels) + c) * length;
-                int rowRef = ((pairs.ReferenceRow[r] * channels) + c) * length;
-                int rowOut = ((r * channels) + c) * length;
-                int argIn = ((pairs.InputRow[r] * channels) + c) * outLength;
-                int argRef = ((pairs.ReferenceRow[r] * channels) + c) * outLength;
-                int mo = ((r * channels) + c) * outLength;
-                for (int t = 0; t < outLength; t++)
+                int a = argmax[argIn + t];
+                int b = argmax[argRef + t];
+                float mt = m[mo + t];
+                if (a < 0 || b < 0)
                 {
-                    int a = argmax[argIn + t];
-                    int b = argmax[argRef + t];
-                    float mt = m[mo + t];
-                    if (a < 0 || b < 0)
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    if (a == b)
-                    {
-                        dx[rowOut + a] += mt;
-                        continue;
-                    }
+                if (a == b)
+                {
+                    dx[rowOut + a] += mt;
+                    continue;
+                }
 
-                    float xa = x[rowIn + a];
-                    float xb = x[rowIn + b];
-                    float x0a = x[rowRef + a];
-                    float x0b = x[rowRef + b];
-                    float y = xa;
-                    float y0 = x0b;
-                    float phiA = (0.5f * (Math.Max(xa, x0b) - y0)) + (0.5f * (y - Math.Max(x0a, xb)));
-                    float phiB = (0.5f * (Math.Max(x0a, xb) - y0)) + (0.5f * (y - Math.Max(xa, x0b)));
-                    float da = xa - x0a;
-                    float db = xb - x0b;
-                    bool smallA = Math.Abs(da) < eps;
-                    bool smallB = Math.Abs(db) < eps;
-                    if (smallA && smallB)
-                    {
-                        dx[rowOut + a] += mt;
-                    }
-                    else if (smallA)
-                    {
-                        dx[rowOut + b] += mt * ((phiA + phiB) / db);
-                    }
-                    else if (smallB)
-                    {
-                        dx[rowOut + a] += mt * ((phiA + phiB) / da);
-                    }
-                    else
-                    {
-                        dx[rowOut + a] += mt * (phiA / da);
-                        dx[rowOut + b] += mt * (phiB / db);
-                    }
+                float xa = x[rowIn + a];
+                float xb = x[rowIn + b];
+                float x0a = x[rowRef + a];
+                float x0b = x[rowRef + b];
+                float y = xa;
+                float y0 = x0b;
+                float phiA = (0.5f * (Math.Max(xa, x0b) - y0)) + (0.5f * (y - Math.Max(x0a, xb)));
+                float phiB = (0.5f * (Math.Max(x0a, xb) - y0)) + (0.5f * (y - Math.Max(xa, x0b)));
+                float da = xa - x0a;
+                float db = xb - x0b;
+                bool smallA = Math.Abs(da) < eps;
+                bool smallB = Math.Abs(db) < eps;
+                if (smallA && smallB)
+                {
+                    dx[rowOut + a] += mt;
+                }
+                else if (smallA)
+                {
+                    dx[rowOut + b] += mt * ((phiA + phiB) / db);
+                }
+                else if (smallB)
+                {
+                    dx[rowOut + a] += mt * ((phiA + phiB) / da);
+                }
+                else
+                {
+                    dx[rowOut + a] += mt * (phiA / da);
+                    dx[rowOut + b] += mt * (phiB / db);
                 }
             }
         }
@@ -194,6 +195,38 @@ public sealed class MaxPool1dOp : Op
     {
         int k = a.Int("kernel_size");
         return new(k, a.Int("stride", k), Padding.FromJson(a.Node("padding")));
+    }
+
+    private readonly struct ForwardRows(MaxPool1dOp op, float[] x, float[] y, Workspace w, int length, int lout) : IRowBody
+    {
+        public void Run(int first, int end)
+        {
+            int n = end - first;
+            Pool1d.MaxForward(n, length, op.KernelSize, op.Stride, w.PadLeft, lout, x.AsSpan(first * length, n * length), y.AsSpan(first * lout, n * lout), w.Argmax.AsSpan(first * lout, n * lout));
+        }
+    }
+
+    private readonly struct BackwardRows(float[] dy, int[] argmax, float[] dx, int length, int lout) : IRowBody
+    {
+        public void Run(int first, int end)
+        {
+            int n = end - first;
+            Pool1d.MaxBackward(n, length, lout, dy.AsSpan(first * lout, n * lout), argmax.AsSpan(first * lout, n * lout), dx.AsSpan(first * length, n * length));
+        }
+    }
+
+    private readonly struct PairedRows(RowPairs pairs, int channels, int length, int outLength, float[] x, float[] m, int[] argmax, float[] dx) : IRowBody
+    {
+        public void Run(int first, int end)
+        {
+            for (int r = first; r < end; r++)
+            {
+                if (pairs.HasPair(r))
+                {
+                    PairedMaxRow(pairs, r, channels, length, outLength, x, m, argmax, dx);
+                }
+            }
+        }
     }
 
     private sealed record Workspace(int PadLeft, int[] Argmax);
