@@ -83,7 +83,17 @@ public sealed class Executor
     public Tensor Forward(Tensor input) => Forward([input])[0];
 
     /// <summary>Runs the graph on one tensor per input node; returns one tensor per output (owned by the executor).</summary>
-    public IReadOnlyList<Tensor> Forward(IReadOnlyList<Tensor> inputs)
+    public IReadOnlyList<Tensor> Forward(IReadOnlyList<Tensor> inputs) => ForwardCore(inputs, null, null);
+
+    /// <summary>
+    /// Forward of a single-input graph in which node <paramref name="replaced"/> does not run: <paramref name="fill"/>
+    /// writes its value (the executor's buffer, shaped as usual) instead. Nodes that only feed it still run on
+    /// <paramref name="input"/>, which gives the shapes. Used by attribution methods that know a node's value in closed
+    /// form (integrated gradients: the first layer's pre-activation is linear along the path).
+    /// </summary>
+    internal Tensor ForwardReplacing(Tensor input, Node replaced, Action<Tensor> fill) => ForwardCore([input], replaced, fill)[0];
+
+    private Tensor[] ForwardCore(IReadOnlyList<Tensor> inputs, Node? replaced, Action<Tensor>? fill)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Count != Graph.Inputs.Count)
@@ -99,6 +109,12 @@ public sealed class Executor
             if (node.IsInput)
             {
                 _values[i] = inputs[inputIndex++];
+                continue;
+            }
+
+            if (replaced is not null && i == replaced.Index)
+            {
+                fill!(_values[i]!);
                 continue;
             }
 
@@ -179,7 +195,20 @@ public sealed class Executor
         BackwardCore([(node, grad)], options ?? new BackwardOptions());
     }
 
-    private void BackwardCore(IReadOnlyList<(Node Node, Tensor Grad)> seeds, BackwardOptions options)
+    /// <summary>
+    /// Backward seeded at <paramref name="node"/> that stops above <paramref name="stop"/>: only nodes after
+    /// <paramref name="stop"/> in topological order run, so <see cref="Gradient(Node)"/> of <paramref name="stop"/> is its
+    /// complete gradient and nothing below it is computed (gradients of earlier nodes are left unset).
+    /// </summary>
+    internal void BackwardAbove(Node node, Tensor grad, BackwardOptions options, Node stop)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(grad);
+        ArgumentNullException.ThrowIfNull(stop);
+        BackwardCore([(node, grad)], options, stop.Index);
+    }
+
+    private void BackwardCore(IReadOnlyList<(Node Node, Tensor Grad)> seeds, BackwardOptions options, int stopIndex = -1)
     {
         if (!_forwardDone)
         {
@@ -251,7 +280,7 @@ public sealed class Executor
             }
         }
 
-        for (int i = _nodes.Length - 1; i >= 0; i--)
+        for (int i = _nodes.Length - 1; i > stopIndex; i--)
         {
             Node node = _nodes[i];
             if (!_hasGrad[i] || node.IsInput)
