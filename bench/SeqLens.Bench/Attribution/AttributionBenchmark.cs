@@ -41,6 +41,21 @@ public static class AttributionBenchmark
 
         Tensor x = SeqLens.Sequences.OneHot.Encode(seqs);
         var target = AttributionTarget.Task(0);
+        if (args.Contains("--ab"))
+        {
+            // Interleaved A/B of the integrated-gradients paths (same load for both).
+            var plain = new IntegratedGradients(g) { Steps = 50, BatchSize = 52, LinearFirstLayer = false };
+            var linear = new IntegratedGradients(g) { Steps = 50, BatchSize = 52 };
+            for (int r = 0; r < rounds; r++)
+            {
+                (double a, double ca) = WallAndCpu(sequences, () => plain.Attribute(x, AttributionReferences.Zeros(), target));
+                (double b, double cb) = WallAndCpu(sequences, () => linear.Attribute(x, AttributionReferences.Zeros(), target));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ig plain {a:F3} s/seq (cpu {ca:F3}), linear first layer {b:F3} s/seq (cpu {cb:F3})"));
+            }
+
+            return 0;
+        }
+
         var shared = new DeepLiftShap(g, AttributionReferences.DinucleotideShuffles(20, 1), new DeepLiftOptions { BatchSize = 1 });
         var stacked = new DeepLiftShap(g, AttributionReferences.DinucleotideShuffles(20, 1), new DeepLiftOptions { BatchSize = 1, ShareInputRows = false });
         var ig = new IntegratedGradients(g) { Steps = 50, BatchSize = 52 };
@@ -80,6 +95,18 @@ public static class AttributionBenchmark
         }
 
         return 1;
+    }
+
+    /// <summary>Wall and process CPU seconds per sequence of one run.</summary>
+    private static (double Wall, double Cpu) WallAndCpu(int sequences, Action run)
+    {
+        using var self = Process.GetCurrentProcess();
+        TimeSpan cpu = self.TotalProcessorTime;
+        long start = Stopwatch.GetTimestamp();
+        run();
+        double wall = Stopwatch.GetElapsedTime(start).TotalSeconds / sequences;
+        self.Refresh();
+        return (wall, (self.TotalProcessorTime - cpu).TotalSeconds / sequences);
     }
 
     /// <summary>Median seconds per sequence over <paramref name="rounds"/> timed runs after one warm-up run.</summary>

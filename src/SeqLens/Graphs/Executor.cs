@@ -357,12 +357,37 @@ public sealed class Executor
         else
         {
             long started = Profile ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-            node.Op.Backward(ctx);
+            if (!TrySparseConvBackward(node, ctx))
+            {
+                node.Op.Backward(ctx);
+            }
+
             if (Profile)
             {
                 BackwardTicks[i] += System.Diagnostics.Stopwatch.GetTimestamp() - started;
             }
         }
+    }
+
+    /// <summary>
+    /// Input-only backward of a convolution through <see cref="SparseConvBackward"/> (the output gradients of attribution
+    /// passes are mostly zeros behind a ReLU and a max pool); false when the ordinary backward must run.
+    /// </summary>
+    private static bool TrySparseConvBackward(Node node, BackwardContext ctx)
+    {
+        if (node.Op is not Ops.Conv1dOp conv || ctx.ParameterGradients || ctx.InputGrad(0) is not Tensor dx)
+        {
+            return false;
+        }
+
+        var g = (Kernels.Conv1dGeometry)ctx.Workspace!;
+        if (!SparseConvBackward.Supported(g))
+        {
+            return false;
+        }
+
+        SparseConvBackward.BackwardInput(g, ctx.OutputGrad.Data, conv.Weight.Value.Data, dx.Data);
+        return true;
     }
 
     /// <summary>Split pass, upward: Δ⁺ and Δ⁻ of every node (inputs: the sign split of x − x0 per pair).</summary>
