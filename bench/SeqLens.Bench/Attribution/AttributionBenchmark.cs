@@ -41,6 +41,24 @@ public static class AttributionBenchmark
 
         Tensor x = SeqLens.Sequences.OneHot.Encode(seqs);
         var target = AttributionTarget.Task(0);
+        if (args.Contains("--sparse"))
+        {
+            // Sparse vs dense input gradient of the Basset-like second convolution, per density (process CPU time).
+            var geo = new SeqLens.Kernels.Conv1dGeometry(20, 300, 200, 200, 11);
+            var rs = new Rng(4);
+            float[] w = Enumerable.Range(0, 200 * 300 * 11).Select(_ => (float)(rs.NextDouble() - 0.5)).ToArray();
+            float[] dx = new float[20 * 300 * 200];
+            foreach (double density in new[] { 0.1, 0.2, 0.3, 0.4, 0.5 })
+            {
+                float[] dy = Enumerable.Range(0, 20 * 200 * geo.OutLength).Select(_ => rs.NextDouble() < density ? 1f : 0f).ToArray();
+                (double _, double dense) = WallAndCpu(rounds, () => { for (int r = 0; r < rounds; r++) { SeqLens.Kernels.Conv1d.BackwardInput(geo, dy, w, dx); } });
+                (double _, double sparse) = WallAndCpu(rounds, () => { for (int r = 0; r < rounds; r++) { SparseConvBackward.ScatterAll(geo, dy, w, dx); } });
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"density {density:F1}: dense {dense * 1000:F1} ms cpu, sparse {sparse * 1000:F1} ms cpu"));
+            }
+
+            return 0;
+        }
+
         if (args.Contains("--ab"))
         {
             // Interleaved A/B of the integrated-gradients paths (same load for both).
@@ -190,7 +208,9 @@ public static class AttributionBenchmark
         Console.WriteLine(FormattableString.Invariant($"{what}, {SeqLens.Kernels.KernelThreads.MaxDegree} threads, mean ms per pass over {repeats} repeats (wall {wall:F1} ms):"));
         for (int i = 0; i < g.Nodes.Count; i++)
         {
-            Console.WriteLine(FormattableString.Invariant($"  {g.Nodes[i].Name,-16} {g.Nodes[i].Op.Kind,-14} {exec.ForwardTicks[i] * ms,9:F2} {exec.BackwardTicks[i] * ms,9:F2}"));
+            Tensor? grad = exec.Gradient(g.Nodes[i]);
+            double density = grad is null ? 0 : grad.Data.Count(v => v != 0f) / (double)grad.Length;
+            Console.WriteLine(FormattableString.Invariant($"  {g.Nodes[i].Name,-16} {g.Nodes[i].Op.Kind,-14} {exec.ForwardTicks[i] * ms,9:F2} {exec.BackwardTicks[i] * ms,9:F2}   gradient nonzero {density:P0}"));
         }
 
         Console.WriteLine(FormattableString.Invariant($"  {"total",-31} {exec.ForwardTicks.Sum() * ms,9:F2} {exec.BackwardTicks.Sum() * ms,9:F2}"));
