@@ -12,7 +12,8 @@ namespace SeqLens.Attribution;
 /// <remarks>
 /// <para>Every (sequence, baseline) carries its completeness delta <c>Σ IG − (f(x) − f(x0))</c>, which shrinks with the
 /// steps (it is a quadrature error, so the audit names no node).</para>
-/// <para>Linear first layer: when the input feeds a single <see cref="Conv1dOp"/> (and nothing else), its output along
+/// <para>Linear first layer: when the input feeds a single <see cref="Conv1dOp"/> (and nothing else), optionally followed by
+/// an evaluation-mode <see cref="BatchNorm1dOp"/> (folded in: its scale multiplies the summed gradient), its output along
 /// the path is linear in α, <c>conv(x0 + α(x − x0)) = z0 + α(z1 − z0)</c> with <c>z1 = conv(x)</c> and <c>z0 = conv(x0)</c>
 /// (computed once, with the endpoint scores), and its input gradient is linear too:
 /// <c>Σ_k w_k·Wᵀg_k = Wᵀ(Σ_k w_k·g_k)</c>. So the steps run the rest of the network from the blended pre-activations and
@@ -57,8 +58,8 @@ public sealed class IntegratedGradients(Graph graph)
         var x0 = new float[sample];
         var integral = new double[sample];
         int pointsPerBatch = Math.Max(2, BatchSize);
-        Node? head = LinearFirstLayer ? LinearHead(tg) : null;
-        var linear = head is null ? null : new LinearPath(tg, head, x.Shape, alphas, weights, BatchSize);
+        (Node Conv, Node Head)? head = LinearFirstLayer ? LinearHead(tg) : null;
+        var linear = head is null ? null : new LinearPath(tg, head.Value.Conv, head.Value.Head, x.Shape, alphas, weights, BatchSize);
         for (int p = 0; p < pairs; p++)
         {
             int seq = p / refs;
@@ -167,12 +168,15 @@ public sealed class IntegratedGradients(Graph graph)
         };
     }
 
-    /// <summary>The first layer when it is a convolution fed by the input alone (see the remarks), else null.</summary>
-    private static Node? LinearHead(TargetGradient tg)
+    /// <summary>
+    /// The first layer when it is a convolution fed by the input alone (see the remarks), extended through a following
+    /// evaluation-mode batch-norm (an affine map per channel) when the convolution feeds only that; else null.
+    /// </summary>
+    private static (Node Conv, Node Head)? LinearHead(TargetGradient tg)
     {
         Graph g = tg.Graph;
         Node input = g.Inputs[0];
-        Node[] consumers = g.Nodes.Where(n => n.Inputs.Contains(input)).ToArray();
+        Node[] consumers = Consumers(g, input);
         if (consumers.Length != 1 || consumers[0].Op is not Conv1dOp || consumers[0].Inputs.Count != 1 || tg.SeedNode.Index <= consumers[0].Index)
         {
             return null;
@@ -180,15 +184,25 @@ public sealed class IntegratedGradients(Graph graph)
 
         // Every node before the convolution must be the input itself, so stopping the backward above it skips nothing else.
         Node conv = consumers[0];
-        return g.Nodes.Take(conv.Index).All(n => ReferenceEquals(n, input)) ? conv : null;
+        if (!g.Nodes.Take(conv.Index).All(n => ReferenceEquals(n, input)))
+        {
+            return null;
+        }
+
+        Node[] next = Consumers(g, conv);
+        bool bn = next.Length == 1 && next[0].Op is BatchNorm1dOp && next[0].Index == conv.Index + 1 && tg.SeedNode.Index > next[0].Index && !tg.Main.Training;
+        return (conv, bn ? next[0] : conv);
     }
+
+    private static Node[] Consumers(Graph g, Node node) => g.Nodes.Where(n => n.Inputs.Contains(node)).ToArray();
 
     /// <summary>The path integral with a linear first layer: endpoints once, blended pre-activations, one transposed convolution.</summary>
     private sealed class LinearPath
     {
         private readonly TargetGradient _tg;
-        private readonly Node _conv;
+        private readonly Node _head;
         private readonly Conv1dOp _op;
+        private readonly float[] _channelScale;
         private readonly double[] _alphas;
         private readonly double[] _weights;
         private readonly int _batch;
@@ -202,11 +216,20 @@ public sealed class IntegratedGradients(Graph graph)
         private readonly float[] _inputGrad;
         private readonly Conv1dGeometry _geometry;
 
-        public LinearPath(TargetGradient tg, Node conv, int[] shape, double[] alphas, double[] weights, int batch)
+        public LinearPath(TargetGradient tg, Node conv, Node head, int[] shape, double[] alphas, double[] weights, int batch)
         {
             _tg = tg;
-            _conv = conv;
+            _head = head;
             _op = (Conv1dOp)conv.Op;
+            _channelScale = new float[_op.OutChannels];
+            for (int c = 0; c < _channelScale.Length; c++)
+            {
+                // The batch-norm's own scale γ/√(σ² + ε), computed as its forward does; 1 without a batch-norm.
+                _channelScale[c] = head.Op is BatchNorm1dOp bn
+                    ? (float)(1.0 / Math.Sqrt(bn.RunningVar.Value.Data[c] + (double)bn.Epsilon)) * (bn.Weight is null ? 1f : bn.Weight.Value.Data[c])
+                    : 1f;
+            }
+
             _alphas = alphas;
             _weights = weights;
             _batch = batch;
@@ -229,7 +252,7 @@ public sealed class IntegratedGradients(Graph graph)
             Executor side = _tg.Side;
             side.Forward(_endpoints);
             double[] f = _tg.ScoresOf(side, 2);
-            float[] z = side.Value(_conv).Data;
+            float[] z = side.Value(_head).Data;
             int n = _z0.Length;
             z.AsSpan(n, n).CopyTo(_z0);
             System.Numerics.Tensors.TensorPrimitives.Subtract(z.AsSpan(0, n), _z0, _dz);
@@ -246,14 +269,15 @@ public sealed class IntegratedGradients(Graph graph)
                 }
 
                 int from = first;
-                main.ForwardReplacing(dummy, _conv, t => Blend(t, from, count));
-                main.BackwardAbove(_tg.SeedNode, _tg.Seed(main, count), BackwardOptions.InputOnly, _conv);
-                Accumulate(main.Gradient(_conv)!.Data, first, count);
+                main.ForwardReplacing(dummy, _head, t => Blend(t, from, count));
+                main.BackwardAbove(_tg.SeedNode, _tg.Seed(main, count), BackwardOptions.InputOnly, _head);
+                Accumulate(main.Gradient(_head)!.Data, first, count);
             }
 
+            int length = n / _channelScale.Length;
             for (int e = 0; e < n; e++)
             {
-                _sumFloat[e] = (float)_sum[e];
+                _sumFloat[e] = (float)_sum[e] * _channelScale[e / length];
             }
 
             Array.Clear(_inputGrad);

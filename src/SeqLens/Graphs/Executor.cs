@@ -86,9 +86,10 @@ public sealed class Executor
     public IReadOnlyList<Tensor> Forward(IReadOnlyList<Tensor> inputs) => ForwardCore(inputs, null, null);
 
     /// <summary>
-    /// Forward of a single-input graph in which node <paramref name="replaced"/> does not run: <paramref name="fill"/>
-    /// writes its value (the executor's buffer, shaped as usual) instead. Nodes that only feed it still run on
-    /// <paramref name="input"/>, which gives the shapes. Used by attribution methods that know a node's value in closed
+    /// Forward of a single-input graph in which node <paramref name="replaced"/> and every node before it in topological
+    /// order do not run: <paramref name="fill"/> writes its value (the executor's buffer, shaped as usual) instead. The
+    /// caller guarantees that the earlier nodes only feed <paramref name="replaced"/>; <paramref name="input"/> gives the
+    /// shapes. Used by attribution methods that know a node's value in closed
     /// form (integrated gradients: the first layer's pre-activation is linear along the path).
     /// </summary>
     internal Tensor ForwardReplacing(Tensor input, Node replaced, Action<Tensor> fill) => ForwardCore([input], replaced, fill)[0];
@@ -112,9 +113,13 @@ public sealed class Executor
                 continue;
             }
 
-            if (replaced is not null && i == replaced.Index)
+            if (replaced is not null && i <= replaced.Index)
             {
-                fill!(_values[i]!);
+                if (i == replaced.Index)
+                {
+                    fill!(_values[i]!);
+                }
+
                 continue;
             }
 
