@@ -53,7 +53,7 @@ public static class AttributionBenchmark
                 float[] dy = Enumerable.Range(0, 20 * 200 * geo.OutLength).Select(_ => rs.NextDouble() < density ? 1f : 0f).ToArray();
                 (double _, double dense) = WallAndCpu(rounds, () => { for (int r = 0; r < rounds; r++) { SeqLens.Kernels.Conv1d.BackwardInput(geo, dy, w, dx); } });
                 (double _, double sparse) = WallAndCpu(rounds, () => { for (int r = 0; r < rounds; r++) { SparseConvBackward.ScatterAll(geo, dy, w, dx); } });
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"density {density:F1}: dense {dense * 1000:F1} ms cpu, sparse {sparse * 1000:F1} ms cpu"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"density {density:F2}: dense {dense * 1000:F1} ms cpu, sparse {sparse * 1000:F1} ms cpu"));
             }
 
             return 0;
