@@ -27,6 +27,11 @@ public static class AttributionBenchmark
         int rounds = numbers.Length > 1 ? int.Parse(numbers[1], CultureInfo.InvariantCulture) : 3;
         bool torch = args.Contains("--torch");
         Graph g = Basset();
+        if (args.Contains("--profile"))
+        {
+            return Profile(g, rounds);
+        }
+
         var rng = new Rng(1);
         var seqs = new string[sequences];
         for (int i = 0; i < sequences; i++)
@@ -36,6 +41,39 @@ public static class AttributionBenchmark
 
         Tensor x = SeqLens.Sequences.OneHot.Encode(seqs);
         var target = AttributionTarget.Task(0);
+        if (args.Contains("--sparse"))
+        {
+            // Sparse vs dense input gradient of the Basset-like second convolution, per density (process CPU time).
+            var geo = new SeqLens.Kernels.Conv1dGeometry(20, 300, 200, 200, 11);
+            var rs = new Rng(4);
+            float[] w = Enumerable.Range(0, 200 * 300 * 11).Select(_ => (float)(rs.NextDouble() - 0.5)).ToArray();
+            float[] dx = new float[20 * 300 * 200];
+            foreach (double density in new[] { 0.0, 0.02, 0.1, 0.2, 0.3 })
+            {
+                float[] dy = Enumerable.Range(0, 20 * 200 * geo.OutLength).Select(_ => rs.NextDouble() < density ? 1f : 0f).ToArray();
+                (double _, double dense) = WallAndCpu(rounds, () => { for (int r = 0; r < rounds; r++) { SeqLens.Kernels.Conv1d.BackwardInput(geo, dy, w, dx); } });
+                (double _, double sparse) = WallAndCpu(rounds, () => { for (int r = 0; r < rounds; r++) { SparseConvBackward.ScatterAll(geo, dy, w, dx); } });
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"density {density:F2}: dense {dense * 1000:F1} ms cpu, sparse {sparse * 1000:F1} ms cpu"));
+            }
+
+            return 0;
+        }
+
+        if (args.Contains("--ab"))
+        {
+            // Interleaved A/B of the integrated-gradients paths (same load for both).
+            var plain = new IntegratedGradients(g) { Steps = 50, BatchSize = 52, LinearFirstLayer = false };
+            var linear = new IntegratedGradients(g) { Steps = 50, BatchSize = 52 };
+            for (int r = 0; r < rounds; r++)
+            {
+                (double a, double ca) = WallAndCpu(sequences, () => plain.Attribute(x, AttributionReferences.Zeros(), target));
+                (double b, double cb) = WallAndCpu(sequences, () => linear.Attribute(x, AttributionReferences.Zeros(), target));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ig plain {a:F3} s/seq (cpu {ca:F3}), linear first layer {b:F3} s/seq (cpu {cb:F3})"));
+            }
+
+            return 0;
+        }
+
         var shared = new DeepLiftShap(g, AttributionReferences.DinucleotideShuffles(20, 1), new DeepLiftOptions { BatchSize = 1 });
         var stacked = new DeepLiftShap(g, AttributionReferences.DinucleotideShuffles(20, 1), new DeepLiftOptions { BatchSize = 1, ShareInputRows = false });
         var ig = new IntegratedGradients(g) { Steps = 50, BatchSize = 52 };
@@ -77,6 +115,18 @@ public static class AttributionBenchmark
         return 1;
     }
 
+    /// <summary>Wall and process CPU seconds per sequence of one run.</summary>
+    private static (double Wall, double Cpu) WallAndCpu(int sequences, Action run)
+    {
+        using var self = Process.GetCurrentProcess();
+        TimeSpan cpu = self.TotalProcessorTime;
+        long start = Stopwatch.GetTimestamp();
+        run();
+        double wall = Stopwatch.GetElapsedTime(start).TotalSeconds / sequences;
+        self.Refresh();
+        return (wall, (self.TotalProcessorTime - cpu).TotalSeconds / sequences);
+    }
+
     /// <summary>Median seconds per sequence over <paramref name="rounds"/> timed runs after one warm-up run.</summary>
     private static double Median(int rounds, int sequences, Action run)
     {
@@ -91,6 +141,79 @@ public static class AttributionBenchmark
 
         Array.Sort(seconds);
         return seconds[rounds / 2];
+    }
+
+    /// <summary>Per-node forward and backward times of one DeepLIFT-SHAP chunk (1 sequence + 20 references, shared rows) and one IG batch of 52 rows.</summary>
+    private static int Profile(Graph g, int repeats)
+    {
+        var x = new Tensor(21, 4, 600);
+        var rng = new Rng(3);
+        for (int r = 0; r < 21; r++)
+        {
+            for (int p = 0; p < 600; p++)
+            {
+                x[r, rng.NextInt(4), p] = 1f;
+            }
+        }
+
+        var dls = new Executor(g);
+        var seed = new Tensor(21, 164);
+        for (int r = 1; r < 21; r++)
+        {
+            seed[r, 0] = 1f;
+        }
+
+        var options = new BackwardOptions { NodeRules = DeepLiftRules.Resolve(g, DeepLiftRule.Rescale), Pairs = RowPairs.Shared(1, 20), InputGradients = true };
+        Report("deeplift-shap chunk (21 rows)", g, dls, repeats, () =>
+        {
+            dls.Forward(x);
+            dls.Backward(seed, options);
+        });
+        var xi = new Tensor(52, 4, 600);
+        for (int r = 0; r < 52; r++)
+        {
+            for (int e = 0; e < 2400; e++)
+            {
+                xi.Data[(r * 2400) + e] = x.Data[e] * r / 51f;
+            }
+        }
+
+        var ig = new Executor(g);
+        var seedIg = new Tensor(52, 164);
+        for (int r = 0; r < 50; r++)
+        {
+            seedIg[r, 0] = 1f;
+        }
+
+        Report("ig batch (52 rows)", g, ig, repeats, () =>
+        {
+            ig.Forward(xi);
+            ig.Backward(seedIg, BackwardOptions.InputOnly);
+        });
+        return 0;
+    }
+
+    private static void Report(string what, Graph g, Executor exec, int repeats, Action pass)
+    {
+        pass();
+        exec.Profile = true;
+        long start = Stopwatch.GetTimestamp();
+        for (int r = 0; r < repeats; r++)
+        {
+            pass();
+        }
+
+        double wall = Stopwatch.GetElapsedTime(start).TotalMilliseconds / repeats;
+        double ms = 1000.0 / Stopwatch.Frequency / repeats;
+        Console.WriteLine(FormattableString.Invariant($"{what}, {SeqLens.Kernels.KernelThreads.MaxDegree} threads, mean ms per pass over {repeats} repeats (wall {wall:F1} ms):"));
+        for (int i = 0; i < g.Nodes.Count; i++)
+        {
+            Tensor? grad = exec.Gradient(g.Nodes[i]);
+            double density = grad is null ? 0 : grad.Data.Count(v => v != 0f) / (double)grad.Length;
+            Console.WriteLine(FormattableString.Invariant($"  {g.Nodes[i].Name,-16} {g.Nodes[i].Op.Kind,-14} {exec.ForwardTicks[i] * ms,9:F2} {exec.BackwardTicks[i] * ms,9:F2}   gradient nonzero {density:P0}"));
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"  {"total",-31} {exec.ForwardTicks.Sum() * ms,9:F2} {exec.BackwardTicks.Sum() * ms,9:F2}"));
     }
 
     private static Graph Basset()

@@ -1,4 +1,6 @@
 using SeqLens.Graphs;
+using SeqLens.Graphs.Ops;
+using SeqLens.Kernels;
 
 namespace SeqLens.Attribution;
 
@@ -7,8 +9,17 @@ namespace SeqLens.Attribution;
 /// of <see cref="Method"/> over <see cref="Steps"/> points; with several baselines per sequence the scores are averaged.
 /// <c>new IntegratedGradients(graph) { Steps = 50 }.Attribute(x, AttributionReferences.Zeros(), target)</c>.
 /// </summary>
-/// <remarks>Every (sequence, baseline) carries its completeness delta <c>Σ IG − (f(x) − f(x0))</c>, which shrinks with the
-/// steps (it is a quadrature error, so the audit names no node).</remarks>
+/// <remarks>
+/// <para>Every (sequence, baseline) carries its completeness delta <c>Σ IG − (f(x) − f(x0))</c>, which shrinks with the
+/// steps (it is a quadrature error, so the audit names no node).</para>
+/// <para>Linear first layer: when the input feeds a single <see cref="Conv1dOp"/> (and nothing else), optionally followed by
+/// an evaluation-mode <see cref="BatchNorm1dOp"/> (folded in: its scale multiplies the summed gradient), its output along
+/// the path is linear in α, <c>conv(x0 + α(x − x0)) = z0 + α(z1 − z0)</c> with <c>z1 = conv(x)</c> and <c>z0 = conv(x0)</c>
+/// (computed once, with the endpoint scores), and its input gradient is linear too:
+/// <c>Σ_k w_k·Wᵀg_k = Wᵀ(Σ_k w_k·g_k)</c>. So the steps run the rest of the network from the blended pre-activations and
+/// one transposed convolution of the weighted sum (accumulated in double, in step order) gives the integral. Exact up
+/// to float rounding; independent of <see cref="BatchSize"/> and the thread count.</para>
+/// </remarks>
 /// <param name="graph">The model (one input).</param>
 public sealed class IntegratedGradients(Graph graph)
 {
@@ -23,6 +34,9 @@ public sealed class IntegratedGradients(Graph graph)
 
     /// <summary>Completeness tolerance relative to |f(x) − f(x0)| (default 1e-2: quadrature error, not a rule error).</summary>
     public double RelativeTolerance { get; init; } = 1e-2;
+
+    /// <summary>Use the linear-first-layer path when the model allows it (default true; false forces the plain path, for tests).</summary>
+    internal bool LinearFirstLayer { get; init; } = true;
 
     /// <summary>Scores of <paramref name="x"/> against <paramref name="baselines"/> (any reference set; R per sequence).</summary>
     public AttributionResult Attribute(Tensor x, AttributionReferences baselines, AttributionTarget target)
@@ -44,6 +58,8 @@ public sealed class IntegratedGradients(Graph graph)
         var x0 = new float[sample];
         var integral = new double[sample];
         int pointsPerBatch = Math.Max(2, BatchSize);
+        (Node Conv, Node Head)? head = LinearFirstLayer ? LinearHead(tg) : null;
+        var linear = head is null ? null : new LinearPath(tg, head.Value.Conv, head.Value.Head, x.Shape, alphas, weights, BatchSize);
         for (int p = 0; p < pairs; p++)
         {
             int seq = p / refs;
@@ -51,57 +67,63 @@ public sealed class IntegratedGradients(Graph graph)
             baselines.Fill(xs, channels, seq, p % refs, x0);
             Array.Clear(integral);
             double[] f = [0, 0];
-
-            // NOTE: x and x0 ride in the last batch (unseeded rows) so f(x) − f(x0) costs no extra pass and the executor
-            // keeps one batch shape.
-            int total = Steps + 2;
-            for (int first = 0, count; first < total; first += count)
+            if (linear is not null)
             {
-                count = Math.Min(pointsPerBatch, total - first);
-                if (total - (first + count) is 1)
+                f = linear.Integrate(xs, x0, integral);
+            }
+            else
+            {
+                // NOTE: x and x0 ride in the last batch (unseeded rows) so f(x) − f(x0) costs no extra pass and the executor
+                // keeps one batch shape.
+                int total = Steps + 2;
+                for (int first = 0, count; first < total; first += count)
                 {
-                    count--; // keep x and x0 together in the last batch
-                }
-
-                int steps = Math.Max(0, Math.Min(count, Steps - first));
-                var batch = new Tensor([count, .. x.Shape[1..]]);
-                for (int k = 0; k < count; k++)
-                {
-                    int point = first + k;
-                    Span<float> row = batch.Data.AsSpan(k * sample, sample);
-                    if (point == Steps)
+                    count = Math.Min(pointsPerBatch, total - first);
+                    if (total - (first + count) is 1)
                     {
-                        xs.CopyTo(row);
-                        continue;
+                        count--; // keep x and x0 together in the last batch
                     }
 
-                    if (point == Steps + 1)
+                    int steps = Math.Max(0, Math.Min(count, Steps - first));
+                    var batch = new Tensor([count, .. x.Shape[1..]]);
+                    for (int k = 0; k < count; k++)
                     {
-                        x0.CopyTo(row);
-                        continue;
+                        int point = first + k;
+                        Span<float> row = batch.Data.AsSpan(k * sample, sample);
+                        if (point == Steps)
+                        {
+                            xs.CopyTo(row);
+                            continue;
+                        }
+
+                        if (point == Steps + 1)
+                        {
+                            x0.CopyTo(row);
+                            continue;
+                        }
+
+                        float alpha = (float)alphas[point];
+                        for (int e = 0; e < sample; e++)
+                        {
+                            row[e] = x0[e] + (alpha * (xs[e] - x0[e]));
+                        }
                     }
 
-                    float alpha = (float)alphas[point];
-                    for (int e = 0; e < sample; e++)
+                    var g = new Tensor(batch.Shape);
+                    double[] scores = tg.Gradient(batch, g, steps);
+                    for (int k = 0; k < steps; k++)
                     {
-                        row[e] = x0[e] + (alpha * (xs[e] - x0[e]));
+                        double wk = weights[first + k];
+                        for (int e = 0; e < sample; e++)
+                        {
+                            integral[e] += wk * g.Data[(k * sample) + e];
+                        }
                     }
-                }
 
-                var g = new Tensor(batch.Shape);
-                double[] scores = tg.Gradient(batch, g, steps);
-                for (int k = 0; k < steps; k++)
-                {
-                    double wk = weights[first + k];
-                    for (int e = 0; e < sample; e++)
+                    for (int k = steps; k < count; k++)
                     {
-                        integral[e] += wk * g.Data[(k * sample) + e];
+                        f[first + k - Steps] = scores[k];
                     }
-                }
-
-                for (int k = steps; k < count; k++)
-                {
-                    f[first + k - Steps] = scores[k];
                 }
             }
 
@@ -144,5 +166,166 @@ public sealed class IntegratedGradients(Graph graph)
             Target = target.Description,
             Audit = new CompletenessReport(max, RelativeTolerance, 1e-5, failed, firstFailed < 0 ? -1 : firstFailed / refs, firstFailed < 0 ? -1 : firstFailed % refs, null, 0),
         };
+    }
+
+    /// <summary>
+    /// The first layer when it is a convolution fed by the input alone (see the remarks), extended through a following
+    /// evaluation-mode batch-norm (an affine map per channel) when the convolution feeds only that; else null.
+    /// </summary>
+    private static (Node Conv, Node Head)? LinearHead(TargetGradient tg)
+    {
+        Graph g = tg.Graph;
+        Node input = g.Inputs[0];
+        Node[] consumers = Consumers(g, input);
+        if (consumers.Length != 1 || consumers[0].Op is not Conv1dOp || consumers[0].Inputs.Count != 1 || tg.SeedNode.Index <= consumers[0].Index)
+        {
+            return null;
+        }
+
+        // Every node before the convolution must be the input itself, so stopping the backward above it skips nothing else.
+        Node conv = consumers[0];
+        if (!g.Nodes.Take(conv.Index).All(n => ReferenceEquals(n, input)))
+        {
+            return null;
+        }
+
+        Node[] next = Consumers(g, conv);
+        bool bn = next.Length == 1 && next[0].Op is BatchNorm1dOp && next[0].Index == conv.Index + 1 && tg.SeedNode.Index > next[0].Index && !tg.Main.Training;
+        return (conv, bn ? next[0] : conv);
+    }
+
+    private static Node[] Consumers(Graph g, Node node) => g.Nodes.Where(n => n.Inputs.Contains(node)).ToArray();
+
+    /// <summary>The path integral with a linear first layer: endpoints once, blended pre-activations, one transposed convolution.</summary>
+    private sealed class LinearPath
+    {
+        private readonly TargetGradient _tg;
+        private readonly Node _head;
+        private readonly Conv1dOp _op;
+        private readonly float[] _channelScale;
+        private readonly double[] _alphas;
+        private readonly double[] _weights;
+        private readonly int _batch;
+        private readonly int _sample;
+        private readonly Tensor _endpoints;
+        private readonly Dictionary<int, Tensor> _dummies = [];
+        private readonly float[] _z0;
+        private readonly float[] _dz;
+        private readonly double[] _sum;
+        private readonly float[] _sumFloat;
+        private readonly float[] _inputGrad;
+        private readonly Conv1dGeometry _geometry;
+
+        public LinearPath(TargetGradient tg, Node conv, Node head, int[] shape, double[] alphas, double[] weights, int batch)
+        {
+            _tg = tg;
+            _head = head;
+            _op = (Conv1dOp)conv.Op;
+            _channelScale = new float[_op.OutChannels];
+            for (int c = 0; c < _channelScale.Length; c++)
+            {
+                // The batch-norm's own scale γ/√(σ² + ε), computed as its forward does; 1 without a batch-norm.
+                _channelScale[c] = head.Op is BatchNorm1dOp bn
+                    ? (float)(1.0 / Math.Sqrt(bn.RunningVar.Value.Data[c] + (double)bn.Epsilon)) * (bn.Weight is null ? 1f : bn.Weight.Value.Data[c])
+                    : 1f;
+            }
+
+            _alphas = alphas;
+            _weights = weights;
+            _batch = batch;
+            _sample = shape[1] * shape[2];
+            _endpoints = new Tensor([2, .. shape[1..]]);
+            int z = conv.SampleShape.Aggregate(1, (a, b) => a * b);
+            _z0 = new float[z];
+            _dz = new float[z];
+            _sum = new double[z];
+            _sumFloat = new float[z];
+            _inputGrad = new float[_sample];
+            _geometry = _op.Geometry(1, shape[2]);
+        }
+
+        /// <summary>Adds Σ_k w_k ∇f(x_k) into <paramref name="integral"/>; returns [f(x), f(x0)].</summary>
+        public double[] Integrate(ReadOnlySpan<float> xs, float[] x0, double[] integral)
+        {
+            xs.CopyTo(_endpoints.Data.AsSpan(0, _sample));
+            x0.CopyTo(_endpoints.Data.AsSpan(_sample, _sample));
+            Executor side = _tg.Side;
+            side.Forward(_endpoints);
+            double[] f = _tg.ScoresOf(side, 2);
+            float[] z = side.Value(_head).Data;
+            int n = _z0.Length;
+            z.AsSpan(n, n).CopyTo(_z0);
+            System.Numerics.Tensors.TensorPrimitives.Subtract(z.AsSpan(0, n), _z0, _dz);
+            Array.Clear(_sum);
+            int steps = _alphas.Length;
+            Executor main = _tg.Main;
+            for (int first = 0; first < steps; first += _batch)
+            {
+                int count = Math.Min(_batch, steps - first);
+                if (!_dummies.TryGetValue(count, out Tensor? dummy))
+                {
+                    dummy = new Tensor([count, .. _endpoints.Shape[1..]]);
+                    _dummies[count] = dummy;
+                }
+
+                int from = first;
+                main.ForwardReplacing(dummy, _head, t => Blend(t, from, count));
+                main.BackwardAbove(_tg.SeedNode, _tg.Seed(main, count), BackwardOptions.InputOnly, _head);
+                Accumulate(main.Gradient(_head)!.Data, first, count);
+            }
+
+            int length = n / _channelScale.Length;
+            for (int e = 0; e < n; e++)
+            {
+                _sumFloat[e] = (float)_sum[e] * _channelScale[e / length];
+            }
+
+            Array.Clear(_inputGrad);
+            Conv1d.BackwardInput(_geometry, _sumFloat, _op.Weight.Value.Data, _inputGrad);
+            for (int e = 0; e < _sample; e++)
+            {
+                integral[e] += _inputGrad[e];
+            }
+
+            return f;
+        }
+
+        /// <summary>Row k of the batch: <c>z0 + α_k·(z1 − z0)</c>.</summary>
+        private void Blend(Tensor t, int first, int count)
+        {
+            int n = _z0.Length;
+            float[] data = t.Data;
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = KernelThreads.Effective }, k =>
+            {
+                float alpha = (float)_alphas[first + k];
+                Span<float> row = data.AsSpan(k * n, n);
+                for (int e = 0; e < n; e++)
+                {
+                    row[e] = _z0[e] + (alpha * _dz[e]);
+                }
+            });
+        }
+
+        /// <summary>Σ_k w_k·g_k in double, in step order for every element (deterministic, split over element blocks).</summary>
+        private void Accumulate(float[] g, int first, int count)
+        {
+            int n = _z0.Length;
+            const int block = 4096;
+            int blocks = (n + block - 1) / block;
+            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = KernelThreads.Effective }, bi =>
+            {
+                int e0 = bi * block;
+                int e1 = Math.Min(n, e0 + block);
+                for (int k = 0; k < count; k++)
+                {
+                    double w = _weights[first + k];
+                    int o = k * n;
+                    for (int e = e0; e < e1; e++)
+                    {
+                        _sum[e] += w * g[o + e];
+                    }
+                }
+            });
+        }
     }
 }

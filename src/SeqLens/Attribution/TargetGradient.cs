@@ -26,6 +26,58 @@ internal sealed class TargetGradient
 
     public Graph Graph { get; }
 
+    /// <summary>The executor of <see cref="Gradient"/>.</summary>
+    public Executor Main => _executor;
+
+    /// <summary>A second executor for small side batches (e.g. the path's two endpoints), so the main one keeps its shape.</summary>
+    public Executor Side => _side ??= new Executor(Graph);
+
+    /// <summary>The node whose weighted value is the target score.</summary>
+    public Node SeedNode => _seedNode;
+
+    /// <summary>Seed gradient for <paramref name="executor"/>'s last forward: the target weights in the first <paramref name="seededRows"/> rows.</summary>
+    public Tensor Seed(Executor executor, int seededRows)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        Tensor value = executor.Value(_seedNode);
+        if (_seed is null || !_seed.SameShape(value) || _seededRows != seededRows)
+        {
+            _seed = new Tensor(value.Shape);
+            for (int r = 0; r < seededRows; r++)
+            {
+                _weights.CopyTo(_seed.Data.AsSpan(r * _weights.Length, _weights.Length));
+            }
+
+            _seededRows = seededRows;
+        }
+
+        return _seed;
+    }
+
+    /// <summary>Target scores Σ w·v per row of <paramref name="executor"/>'s last forward (double).</summary>
+    public double[] ScoresOf(Executor executor, int rows)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        Tensor value = executor.Value(_seedNode);
+        var scores = new double[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            double s = 0;
+            for (int k = 0; k < _weights.Length; k++)
+            {
+                s += (double)_weights[k] * value.Data[(r * _weights.Length) + k];
+            }
+
+            scores[r] = s;
+        }
+
+        return scores;
+    }
+
+    private Executor? _side;
+    private Tensor? _seed;
+    private int _seededRows;
+
     public string ModelHash { get; }
 
     public void CheckInput(Tensor x)
@@ -75,21 +127,5 @@ internal sealed class TargetGradient
         return scores;
     }
 
-    private double[] ScoresOfLastForward(int rows)
-    {
-        Tensor value = _executor.Value(_seedNode);
-        var scores = new double[rows];
-        for (int r = 0; r < rows; r++)
-        {
-            double s = 0;
-            for (int k = 0; k < _weights.Length; k++)
-            {
-                s += (double)_weights[k] * value.Data[(r * _weights.Length) + k];
-            }
-
-            scores[r] = s;
-        }
-
-        return scores;
-    }
+    private double[] ScoresOfLastForward(int rows) => ScoresOf(_executor, rows);
 }

@@ -83,7 +83,18 @@ public sealed class Executor
     public Tensor Forward(Tensor input) => Forward([input])[0];
 
     /// <summary>Runs the graph on one tensor per input node; returns one tensor per output (owned by the executor).</summary>
-    public IReadOnlyList<Tensor> Forward(IReadOnlyList<Tensor> inputs)
+    public IReadOnlyList<Tensor> Forward(IReadOnlyList<Tensor> inputs) => ForwardCore(inputs, null, null);
+
+    /// <summary>
+    /// Forward of a single-input graph in which node <paramref name="replaced"/> and every node before it in topological
+    /// order do not run: <paramref name="fill"/> writes its value (the executor's buffer, shaped as usual) instead. The
+    /// caller guarantees that the earlier nodes only feed <paramref name="replaced"/>; <paramref name="input"/> gives the
+    /// shapes. Used by attribution methods that know a node's value in closed
+    /// form (integrated gradients: the first layer's pre-activation is linear along the path).
+    /// </summary>
+    internal Tensor ForwardReplacing(Tensor input, Node replaced, Action<Tensor> fill) => ForwardCore([input], replaced, fill)[0];
+
+    private Tensor[] ForwardCore(IReadOnlyList<Tensor> inputs, Node? replaced, Action<Tensor>? fill)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Count != Graph.Inputs.Count)
@@ -99,6 +110,16 @@ public sealed class Executor
             if (node.IsInput)
             {
                 _values[i] = inputs[inputIndex++];
+                continue;
+            }
+
+            if (replaced is not null && i <= replaced.Index)
+            {
+                if (i == replaced.Index)
+                {
+                    fill!(_values[i]!);
+                }
+
                 continue;
             }
 
@@ -179,7 +200,20 @@ public sealed class Executor
         BackwardCore([(node, grad)], options ?? new BackwardOptions());
     }
 
-    private void BackwardCore(IReadOnlyList<(Node Node, Tensor Grad)> seeds, BackwardOptions options)
+    /// <summary>
+    /// Backward seeded at <paramref name="node"/> that stops above <paramref name="stop"/>: only nodes after
+    /// <paramref name="stop"/> in topological order run, so <see cref="Gradient(Node)"/> of <paramref name="stop"/> is its
+    /// complete gradient and nothing below it is computed (gradients of earlier nodes are left unset).
+    /// </summary>
+    internal void BackwardAbove(Node node, Tensor grad, BackwardOptions options, Node stop)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(grad);
+        ArgumentNullException.ThrowIfNull(stop);
+        BackwardCore([(node, grad)], options, stop.Index);
+    }
+
+    private void BackwardCore(IReadOnlyList<(Node Node, Tensor Grad)> seeds, BackwardOptions options, int stopIndex = -1)
     {
         if (!_forwardDone)
         {
@@ -251,7 +285,7 @@ public sealed class Executor
             }
         }
 
-        for (int i = _nodes.Length - 1; i >= 0; i--)
+        for (int i = _nodes.Length - 1; i > stopIndex; i--)
         {
             Node node = _nodes[i];
             if (!_hasGrad[i] || node.IsInput)
@@ -328,12 +362,37 @@ public sealed class Executor
         else
         {
             long started = Profile ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-            node.Op.Backward(ctx);
+            if (!TrySparseConvBackward(node, ctx))
+            {
+                node.Op.Backward(ctx);
+            }
+
             if (Profile)
             {
                 BackwardTicks[i] += System.Diagnostics.Stopwatch.GetTimestamp() - started;
             }
         }
+    }
+
+    /// <summary>
+    /// Input-only backward of a convolution through <see cref="SparseConvBackward"/> (the output gradients of attribution
+    /// passes are mostly zeros behind a ReLU and a max pool); false when the ordinary backward must run.
+    /// </summary>
+    private static bool TrySparseConvBackward(Node node, BackwardContext ctx)
+    {
+        if (node.Op is not Ops.Conv1dOp conv || ctx.ParameterGradients || ctx.InputGrad(0) is not Tensor dx)
+        {
+            return false;
+        }
+
+        var g = (Kernels.Conv1dGeometry)ctx.Workspace!;
+        if (!SparseConvBackward.Supported(g))
+        {
+            return false;
+        }
+
+        SparseConvBackward.BackwardInput(g, ctx.OutputGrad.Data, conv.Weight.Value.Data, dx.Data);
+        return true;
     }
 
     /// <summary>Split pass, upward: Δ⁺ and Δ⁻ of every node (inputs: the sign split of x − x0 per pair).</summary>

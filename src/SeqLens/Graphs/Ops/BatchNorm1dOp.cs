@@ -144,16 +144,8 @@ public sealed class BatchNorm1dOp : Op
             }
         }
 
-        for (int b = 0; b < batch; b++)
-        {
-            for (int c = 0; c < Channels; c++)
-            {
-                float scale = stats.InvStd[c] * (Weight is null ? 1f : Weight.Value.Data[c]);
-                float shift = (Bias is null ? 0f : Bias.Value.Data[c]) - (stats.Mean[c] * scale);
-                int o = ((b * Channels) + c) * length;
-                ScaleShift(x.AsSpan(o, length), scale, shift, y.AsSpan(o, length));
-            }
-        }
+        var body = new ScaleShiftRows(this, stats, x, y, length, null);
+        RowParallel.For(batch, (long)Channels * length, ref body);
     }
 
     /// <inheritdoc/>
@@ -180,15 +172,8 @@ public sealed class BatchNorm1dOp : Op
             // Evaluation, input gradient only (attribution): dx += γ·inv·dy, one vector pass per (row, channel).
             if (dxT is not null)
             {
-                for (int b = 0; b < batch; b++)
-                {
-                    for (int c = 0; c < Channels; c++)
-                    {
-                        float k = stats.InvStd[c] * (Weight is null ? 1f : Weight.Value.Data[c]);
-                        var rowDx = dxT.Data.AsSpan(((b * Channels) + c) * length, length);
-                        TensorPrimitives.MultiplyAdd(dy.AsSpan(((b * Channels) + c) * length, length), k, rowDx, rowDx);
-                    }
-                }
+                var body = new ScaleShiftRows(this, stats, dy, dxT.Data, length, dxT.Data);
+                RowParallel.For(batch, (long)Channels * length, ref body);
             }
 
             return;
@@ -350,6 +335,33 @@ public sealed class BatchNorm1dOp : Op
             a.Float("momentum", 0.1f),
             a.Float("eps", 1e-5f),
             a.Bool("affine", true));
+
+    /// <summary>Evaluation rows: <c>y = x·s + t</c> per channel (forward), or <c>dx += dy·s</c> when <c>accumulate</c> is set (backward).</summary>
+    private readonly struct ScaleShiftRows(BatchNorm1dOp op, Statistics stats, float[] x, float[] y, int length, float[]? accumulate) : IRowBody
+    {
+        public void Run(int first, int end)
+        {
+            int channels = op.Channels;
+            for (int b = first; b < end; b++)
+            {
+                for (int c = 0; c < channels; c++)
+                {
+                    float scale = stats.InvStd[c] * (op.Weight is null ? 1f : op.Weight.Value.Data[c]);
+                    int o = ((b * channels) + c) * length;
+                    if (accumulate is null)
+                    {
+                        float shift = (op.Bias is null ? 0f : op.Bias.Value.Data[c]) - (stats.Mean[c] * scale);
+                        ScaleShift(x.AsSpan(o, length), scale, shift, y.AsSpan(o, length));
+                    }
+                    else
+                    {
+                        var rowDx = accumulate.AsSpan(o, length);
+                        TensorPrimitives.MultiplyAdd(x.AsSpan(o, length), scale, rowDx, rowDx);
+                    }
+                }
+            }
+        }
+    }
 
     private sealed record Statistics(float[] Mean, float[] InvStd);
 }

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace SeqLens.Graphs.Ops;
 
@@ -45,8 +47,12 @@ public abstract class ElementwiseOp : Op
     public override void Forward(ForwardContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        Apply(context.Input.Data, context.Output.Data);
+        var body = new Blocks(this, context.Input.Data, context.Output.Data, null, null);
+        RowParallel.For(body.Count, Block, ref body);
     }
+
+    /// <summary>Elements per parallel block of the element-wise passes (a multiple of every vector width).</summary>
+    private const int Block = 16384;
 
     /// <inheritdoc/>
     public override void Backward(BackwardContext context)
@@ -60,7 +66,8 @@ public abstract class ElementwiseOp : Op
         switch (context.Rule)
         {
             case BackwardRule.Gradient:
-                AddGradient(context.Input.Data, context.Output.Data, context.OutputGrad.Data, dx.Data);
+                var body = new Blocks(this, context.Input.Data, context.Output.Data, context.OutputGrad.Data, dx.Data);
+                RowParallel.For(body.Count, Block, ref body);
                 break;
             case BackwardRule.Rescale:
             case BackwardRule.RevealCancel:
@@ -180,45 +187,111 @@ public abstract class ElementwiseOp : Op
         float[] y = context.Output.Data;
         float[] m = context.OutputGrad.Data;
         float[] g = dx.Data;
-        float[]? slope = null;
-        try
+        var body = new RescaleRows(this, pairs, x, y, m, g, rowLength);
+        RowParallel.For(pairs.BatchSize, rowLength, ref body);
+    }
+
+    /// <summary>
+    /// One pair row of the Rescale rule: <c>g += m·(y − y0)/(x − x0)</c>, or <c>g += m·f'(x)</c> where |x − x0| &lt; ε. Vector
+    /// blocks whose lanes all pass the ε test take the vector path (the same IEEE operations as the scalar expression).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RescaleRow(float[] x, float[] y, float[] m, float[] g, int o, int a, int b, int rowLength, ref float[]? slope)
+    {
+        bool slopeReady = false;
+        int width = Vector<float>.Count;
+        var eps = new Vector<float>(RescaleEpsilon);
+        int k = 0;
+        for (; k + width <= rowLength; k += width)
         {
-            for (int r = 0; r < pairs.BatchSize; r++)
+            var d = new Vector<float>(x.AsSpan(a + k, width)) - new Vector<float>(x.AsSpan(b + k, width));
+            if (Vector.GreaterThanOrEqualAll(Vector.Abs(d), eps))
             {
-                if (!pairs.HasPair(r))
+                var dy = new Vector<float>(y.AsSpan(a + k, width)) - new Vector<float>(y.AsSpan(b + k, width));
+                Span<float> gk = g.AsSpan(o + k, width);
+                (new Vector<float>(gk) + (new Vector<float>(m.AsSpan(o + k, width)) * (dy / d))).CopyTo(gk);
+                continue;
+            }
+
+            RescaleScalar(x, y, m, g, o, a, b, rowLength, k, k + width, ref slope, ref slopeReady);
+        }
+
+        RescaleScalar(x, y, m, g, o, a, b, rowLength, k, rowLength, ref slope, ref slopeReady);
+    }
+
+    private void RescaleScalar(float[] x, float[] y, float[] m, float[] g, int o, int a, int b, int rowLength, int from, int to, ref float[]? slope, ref bool slopeReady)
+    {
+        for (int k = from; k < to; k++)
+        {
+            float d = x[a + k] - x[b + k];
+            if (Math.Abs(d) >= RescaleEpsilon)
+            {
+                g[o + k] += m[o + k] * ((y[a + k] - y[b + k]) / d);
+                continue;
+            }
+
+            if (!slopeReady)
+            {
+                slope ??= ArrayPool<float>.Shared.Rent(rowLength);
+                if (slope.Length < rowLength)
                 {
-                    continue;
+                    ArrayPool<float>.Shared.Return(slope);
+                    slope = ArrayPool<float>.Shared.Rent(rowLength);
                 }
 
-                int o = r * rowLength;
-                int a = pairs.InputRow[r] * rowLength;
-                int b = pairs.ReferenceRow[r] * rowLength;
-                bool slopeReady = false;
-                for (int k = 0; k < rowLength; k++)
-                {
-                    float d = x[a + k] - x[b + k];
-                    if (Math.Abs(d) >= RescaleEpsilon)
-                    {
-                        g[o + k] += m[o + k] * ((y[a + k] - y[b + k]) / d);
-                        continue;
-                    }
+                Slope(x.AsSpan(a, rowLength), y.AsSpan(a, rowLength), slope.AsSpan(0, rowLength));
+                slopeReady = true;
+            }
 
-                    if (!slopeReady)
-                    {
-                        slope ??= ArrayPool<float>.Shared.Rent(rowLength);
-                        Slope(x.AsSpan(a, rowLength), y.AsSpan(a, rowLength), slope.AsSpan(0, rowLength));
-                        slopeReady = true;
-                    }
+            g[o + k] += m[o + k] * slope![k];
+        }
+    }
 
-                    g[o + k] += m[o + k] * slope![k];
-                }
+    /// <summary>
+    /// The forward (<c>Dx</c> null) or gradient pass over blocks of <see cref="Block"/> elements (the last block takes the
+    /// remainder); the block edges do not depend on the thread count, so neither do the results.
+    /// </summary>
+    private readonly struct Blocks(ElementwiseOp op, float[] x, float[] y, float[]? dy, float[]? dx) : IRowBody
+    {
+        public int Count => Math.Max(1, x.Length / Block);
+
+        public void Run(int first, int end)
+        {
+            int o = first * Block;
+            int n = (end == Count ? x.Length : end * Block) - o;
+            if (dx is null)
+            {
+                op.Apply(x.AsSpan(o, n), y.AsSpan(o, n));
+            }
+            else
+            {
+                op.AddGradient(x.AsSpan(o, n), y.AsSpan(o, n), dy.AsSpan(o, n), dx.AsSpan(o, n));
             }
         }
-        finally
+    }
+
+    /// <summary>The Rescale rule over pair rows.</summary>
+    private readonly struct RescaleRows(ElementwiseOp op, RowPairs pairs, float[] x, float[] y, float[] m, float[] g, int rowLength) : IRowBody
+    {
+        public void Run(int first, int end)
         {
-            if (slope is not null)
+            float[]? slope = null;
+            try
             {
-                ArrayPool<float>.Shared.Return(slope);
+                for (int r = first; r < end; r++)
+                {
+                    if (pairs.HasPair(r))
+                    {
+                        op.RescaleRow(x, y, m, g, r * rowLength, pairs.InputRow[r] * rowLength, pairs.ReferenceRow[r] * rowLength, rowLength, ref slope);
+                    }
+                }
+            }
+            finally
+            {
+                if (slope is not null)
+                {
+                    ArrayPool<float>.Shared.Return(slope);
+                }
             }
         }
     }

@@ -1,0 +1,78 @@
+using SeqLens.Attribution;
+using SeqLens.Graphs;
+using SeqLens.Kernels;
+
+namespace SeqLens.Tests.Attribution;
+
+/// <summary>The linear-first-layer path of integrated gradients against the plain path (same integral, other summation order).</summary>
+public class IntegratedGradientsPathTests
+{
+    private static Graph SmallBasset(int length, bool firstBatchNorm = true)
+    {
+        var b = new GraphBuilder(11);
+        Node x = b.Input("dna", 4, length);
+        Node c = b.Conv1d(x, 16, 7, padding: Padding.Same, name: "conv1");
+        Node h = b.MaxPool1d(b.Relu(firstBatchNorm ? b.BatchNorm1d(c, name: "bn1") : c), 3);
+        h = b.MaxPool1d(b.Relu(b.BatchNorm1d(b.Conv1d(h, 12, 5, name: "conv2"), name: "bn2")), 2);
+        Node f = b.Relu(b.Dense(b.Flatten(h), 10));
+        Graph g = b.Build(b.Dense(f, 3), activation: OutputActivation.None);
+        if (firstBatchNorm)
+        {
+            AttributionModels.RandomiseBatchNorm((SeqLens.Graphs.Ops.BatchNorm1dOp)g["bn1"].Op, 3);
+        }
+
+        return g;
+    }
+
+    [Theory]
+    [InlineData(IntegrationMethod.GaussLegendre, 20, true)]
+    [InlineData(IntegrationMethod.RiemannTrapezoid, 9, true)]
+    [InlineData(IntegrationMethod.GaussLegendre, 20, false)]
+    public void LinearFirstLayer_MatchesThePlainPath(IntegrationMethod method, int steps, bool firstBatchNorm)
+    {
+        Graph g = SmallBasset(60, firstBatchNorm);
+        Tensor x = AttributionModels.RandomDna(3, 60, 4);
+        AttributionReferences refs = AttributionReferences.DinucleotideShuffles(2, 9);
+        AttributionResult fast = new IntegratedGradients(g) { Steps = steps, Method = method }.Attribute(x, refs, AttributionTarget.Task(1));
+        AttributionResult plain = new IntegratedGradients(g) { Steps = steps, Method = method, LinearFirstLayer = false }.Attribute(x, refs, AttributionTarget.Task(1));
+        double scale = plain.Contributions.Data.Max(v => Math.Abs(v));
+        Assert.True(scale > 1e-3, "the attributions are not trivially zero");
+        for (int k = 0; k < x.Length; k++)
+        {
+            Assert.True(Math.Abs(fast.Contributions.Data[k] - plain.Contributions.Data[k]) <= 1e-5 * scale, $"element {k}: {fast.Contributions.Data[k]} vs {plain.Contributions.Data[k]}");
+        }
+
+        for (int p = 0; p < plain.Deltas.Length; p++)
+        {
+            Assert.Equal(plain.TargetDeltas[p], fast.TargetDeltas[p], 5);
+            Assert.Equal(plain.Deltas[p], fast.Deltas[p], 4);
+        }
+
+        Assert.Equal(plain.Audit!.FailedPairs, fast.Audit!.FailedPairs);
+    }
+
+    [Fact]
+    public void LinearFirstLayer_BitIdenticalAcrossBatchSizesAndThreads()
+    {
+        Graph g = SmallBasset(600);
+        Tensor x = AttributionModels.RandomDna(1, 600, 8);
+        float[] Run(int batch, int threads)
+        {
+            int saved = KernelThreads.MaxDegree;
+            try
+            {
+                KernelThreads.MaxDegree = threads;
+                return new IntegratedGradients(g) { Steps = 12, BatchSize = batch }.Attribute(x, AttributionReferences.Zeros(), AttributionTarget.Task(0)).Contributions.Data;
+            }
+            finally
+            {
+                KernelThreads.MaxDegree = saved;
+            }
+        }
+
+        float[] reference = Run(12, 1);
+        Assert.Equal(reference, Run(5, 1));
+        Assert.Equal(reference, Run(12, 2));
+        Assert.Equal(reference, Run(1, 2));
+    }
+}
