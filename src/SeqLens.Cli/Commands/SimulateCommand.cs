@@ -28,9 +28,13 @@ internal static class SimulateCommand
         var annotation = new Option<string?>("--annotation") { Description = "cancer only: GTF/GFF3 in the FASTA record's own coordinates." };
         var genes = new Option<string?>("--genes") { Description = "cancer only: comma-separated target genes (names, gene ids or transcript ids; LABEL=id to label an id, e.g. AXIN1=NM_003502)." };
         var targetFraction = new Option<double>("--target-fraction") { Description = "cancer only: fraction of windows (both classes) drawn over target genes.", DefaultValueFactory = _ => 0.5 };
+        var targetUnit = new Option<string>("--target-unit") { Description = "cancer only: on-target windows overlap a target gene's span (gene) or its exons (exon).", DefaultValueFactory = _ => "gene" };
+        targetUnit.AcceptOnlyFromAmong("gene", "exon");
+        var backgroundRate = new Option<double>("--background-rate") { Description = "cancer only: mutation rate per base in both classes.", DefaultValueFactory = _ => new CancerOptions().BackgroundRate };
+        var tumourRate = new Option<double>("--tumour-rate") { Description = "cancer only: extra mutation rate per base in target-gene exons of tumour windows.", DefaultValueFactory = _ => new CancerOptions().TumourExonRate };
         var command = new Command("simulate", "Simulate DNA sequences with embedded motifs, task labels and ground truth.")
         {
-            preset, n, length, seed, output, motifs, gc, genome, annotation, genes, targetFraction,
+            preset, n, length, seed, output, motifs, gc, genome, annotation, genes, targetFraction, targetUnit, backgroundRate, tumourRate,
         };
         command.SetAction(parseResult =>
         {
@@ -42,6 +46,9 @@ internal static class SimulateCommand
                     Count = parseResult.GetValue(n),
                     Length = parseResult.GetValue(length) ?? 1000,
                     TargetFraction = parseResult.GetValue(targetFraction),
+                    TargetUnit = parseResult.GetValue(targetUnit) == "exon" ? CancerTargetUnit.Exon : CancerTargetUnit.Gene,
+                    BackgroundRate = parseResult.GetValue(backgroundRate),
+                    TumourExonRate = parseResult.GetValue(tumourRate),
                     Seed = parseResult.GetValue(seed),
                 }, parseResult.GetValue(output)!);
             }

@@ -14,7 +14,8 @@ namespace SeqLens.Sequences.Simulation;
 /// <remarks>
 /// <para>Sampling (the same for both classes, so a model cannot separate them by position): window <c>i</c> is
 /// tumour when <c>i</c> is odd; independently of its class, with probability <see cref="CancerOptions.TargetFraction"/>
-/// its start is uniform over the starts whose reference window overlaps a target gene, otherwise uniform over the
+/// its start is uniform over the starts whose reference window overlaps a target gene (or, with
+/// <see cref="CancerTargetUnit.Exon"/>, a target-gene exon), otherwise uniform over the
 /// whole record. Normal windows therefore overlap target genes exactly as often as tumour ones.</para>
 /// <para>Mutations: walking the source from the start, each source base mutates with probability
 /// <see cref="CancerOptions.BackgroundRate"/>, plus <see cref="CancerOptions.TumourExonRate"/> when the window is tumour
@@ -25,7 +26,8 @@ namespace SeqLens.Sequences.Simulation;
 /// record is not made).</para>
 /// <para>Coordinates: the annotation is read in the FASTA record's own frame (GTF position 1 = the record's first
 /// base; the shared chr16 chunk's GTF is such a local annotation, and its contig name equals the record id). Names are
-/// <c>contig:start-end</c>, 1-based closed genome coordinates of the reference window of length L at the source
+/// <c>w{index}::contig:start-end</c> (the bedtools getfasta form, so two windows drawn at the same start keep distinct
+/// names; the index is zero-padded), with 1-based closed genome coordinates of the reference window of length L at the source
 /// start: genome position = record position + <see cref="CancerOptions.GenomeOffset"/> (186963 for the shared
 /// chunk, read from its description "186964 397118 +"). To score regions of such windows with the local GTF, pass
 /// <c>seqlens regions --annotation-offset</c> with that offset. Indels shift downstream bases by their net length; the
@@ -35,6 +37,9 @@ public static partial class CancerSimulator
 {
     /// <summary>The preset name on the command line.</summary>
     public const string PresetName = "cancer";
+
+    /// <summary>Window names start with this letter and the zero-padded window index, then <c>::contig:start-end</c>.</summary>
+    public const string WindowPrefix = "w";
 
     [GeneratedRegex(@"^\s*(?<start>\d+)\s+(?<end>\d+)", RegexOptions.CultureInvariant)]
     private static partial Regex DescriptionPattern();
@@ -100,7 +105,10 @@ public static partial class CancerSimulator
         }
 
         var exons = Merge(genes.SelectMany(g => g.Gene.Transcripts.SelectMany(t => t.Exons).Select(e => (e.Start, e.End, g.Label))));
-        var onTargetStarts = MergeSpans(genes.Select(g => (Math.Max(0, g.Gene.Start - length + 1), Math.Min(maxStart + 1, g.Gene.End))).Where(s => s.Item1 < s.Item2));
+        IEnumerable<(long Start, long End)> targets = options.TargetUnit == CancerTargetUnit.Exon
+            ? exons.Select(e => (e.Start, e.End))
+            : genes.Select(g => (g.Gene.Start, g.Gene.End));
+        var onTargetStarts = MergeSpans(targets.Select(t => (Math.Max(0, t.Start - length + 1), Math.Min(maxStart + 1, t.End))).Where(s => s.Item1 < s.Item2));
         if (onTargetStarts.Count == 0 && options.TargetFraction > 0)
         {
             throw new ArgumentException("no window start overlaps the target genes (genes too close to the record ends for this window length)");
@@ -110,6 +118,7 @@ public static partial class CancerSimulator
         long offset = options.GenomeOffset ?? 0;
         string name0 = contig ?? annotationChrom;
         var windows = new CancerWindow[options.Count];
+        string width = "D" + options.Count.ToString(CultureInfo.InvariantCulture).Length.ToString(CultureInfo.InvariantCulture);
         for (int i = 0; i < options.Count; i++)
         {
             Rng rng = Rng.For(options.Seed, i);
@@ -117,7 +126,7 @@ public static partial class CancerSimulator
             bool onTarget = rng.NextDouble() < options.TargetFraction;
             long start = onTarget ? Pick(onTargetStarts, (long)(rng.NextDouble() * onTargetTotal)) : (long)(rng.NextDouble() * (maxStart + 1));
             var (seq, mutations) = Mutate(genome, start, length, tumour, exons, options, rng);
-            string name = string.Create(CultureInfo.InvariantCulture, $"{name0}:{offset + start + 1}-{offset + start + length}");
+            string name = string.Create(CultureInfo.InvariantCulture, $"{WindowPrefix}{i.ToString(width, CultureInfo.InvariantCulture)}::{name0}:{offset + start + 1}-{offset + start + length}");
             windows[i] = new CancerWindow(name, tumour, seq, start, onTarget, mutations);
         }
 

@@ -75,6 +75,28 @@ public class CancerSimulatorTests
     }
 
     [Fact]
+    public void Generate_NamesAreUniqueEvenWhenWindowsShareAStart()
+    {
+        // 400 windows of 300 bp drawn over 1000 bases of exons: many share a start, yet every name is distinct.
+        CancerResult x = CancerSimulator.Generate("g", Genome(), Annotation(), Options() with { TargetFraction = 1, TargetUnit = CancerTargetUnit.Exon });
+        Assert.True(x.Windows.Select(w => w.SourceStart).Distinct().Count() < x.Windows.Count);
+        Assert.Equal(x.Windows.Count, x.Windows.Select(w => w.Name).Distinct(StringComparer.Ordinal).Count());
+        Assert.StartsWith("w000::g:", x.Windows[0].Name, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Generate_ExonTargetUnit_EveryOnTargetWindowOverlapsATargetExon()
+    {
+        CancerResult gene = CancerSimulator.Generate("g", Genome(), Annotation(), Options() with { TargetFraction = 1 });
+        CancerResult exon = CancerSimulator.Generate("g", Genome(), Annotation(), Options() with { TargetFraction = 1, TargetUnit = CancerTargetUnit.Exon });
+        static bool Overlaps(CancerWindow w) => TargetExons.Any(e => w.SourceStart < e.E && w.SourceStart + 300 > e.S);
+        Assert.All(exon.Windows, w => Assert.True(Overlaps(w), w.Name));
+
+        // Gene ONE spans 2000-3100 with an intron of 500: some gene-span windows (300 bp) sit in the intron only.
+        Assert.Contains(gene.Windows, w => !Overlaps(w));
+    }
+
+    [Fact]
     public void Generate_SequenceDiffersFromReferenceOnlyByRecordedMutations()
     {
         string genome = Genome();
