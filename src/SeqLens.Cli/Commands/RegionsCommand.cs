@@ -23,8 +23,8 @@ internal static class RegionsCommand
         var bed = new Option<string?>("--bed") { Description = "BED of each sequence's interval by name (0-based half-open); default: coordinates from the names." };
         var output = new Option<string>("--out") { Description = "Ranked TSV to write.", Required = true };
         var tracks = new Option<string?>("--tracks") { Description = "Also write the combined per-base scores: .bw/.bigWig or .bedGraph/.bg." };
-        var feature = new Option<string>("--feature") { Description = "gene, exon, cds, intron, utr, promoter or intergenic (GTF/GFF3 only).", DefaultValueFactory = _ => "gene" };
-        feature.AcceptOnlyFromAmong("gene", "exon", "cds", "intron", "utr", "promoter", "intergenic");
+        var feature = new Option<string>("--feature") { Description = "gene (span), gene-exons (a gene's exonic bases), exon, cds, intron, utr, promoter or intergenic (GTF/GFF3 only).", DefaultValueFactory = _ => "gene" };
+        feature.AcceptOnlyFromAmong("gene", "gene-exons", "exon", "cds", "intron", "utr", "promoter", "intergenic");
         var stat = new Option<string>("--stat") { Description = "sum, mean, max, topk:K (mean of the K largest) or norm (sum/sqrt(n)).", DefaultValueFactory = _ => "mean" };
         var nullKind = new Option<string>("--null") { Description = "none, circular (shift each sequence's track) or permuted (tracks from permuted-label models, --null-scores).", DefaultValueFactory = _ => "none" };
         nullKind.AcceptOnlyFromAmong("none", "circular", "permuted");
@@ -49,9 +49,14 @@ internal static class RegionsCommand
             Description = "Added to annotation coordinates (an annotation local to a chunk: GTF position 1 = genome position offset + 1).",
             DefaultValueFactory = _ => 0,
         };
+        var mergeLoci = new Option<bool>("--merge-transcripts")
+        {
+            Description = "GTF/GFF3: merge genes whose transcripts share exonic bases on the same strand into one locus (RefSeq GTFs from UCSC give each transcript its own gene_id).",
+        };
+        var names = new Option<string?>("--names") { Description = "Display names for genes: LABEL=identifier pairs (gene id, gene name or transcript id), comma-separated, e.g. AXIN1=NM_003502." };
         var command = new Command("regions", "Aggregate per-nucleotide scores over genomic regions, test them, and rank them.")
         {
-            scores, annotation, bed, output, tracks, feature, stat, nullKind, permutations, seed, nullScores, combine, reduce, coordinates, upstream, downstream, bin, offset,
+            scores, annotation, bed, output, tracks, feature, stat, nullKind, permutations, seed, nullScores, combine, reduce, coordinates, upstream, downstream, bin, offset, mergeLoci, names,
         };
         command.SetAction(parseResult =>
         {
@@ -77,6 +82,11 @@ internal static class RegionsCommand
             long shift = parseResult.GetValue(offset);
             if (isBed)
             {
+                if (parseResult.GetValue(mergeLoci) || parseResult.GetValue(names) is not null)
+                {
+                    throw new ArgumentException("--merge-transcripts and --names apply to a GTF/GFF3 annotation, not to a BED (whose regions are scored as given).");
+                }
+
                 regions = RegionCatalog.FromBed(BedReader.ReadFile(annotationPath, lenientScore: true)
                     .Select(r => r with { Start = r.Start + shift, End = r.End + shift, ThickStart = r.ThickStart + shift, ThickEnd = r.ThickEnd + shift }));
                 RegionScorer.CheckContigs(intervals, observed.Names, regions.Select(r => r.Chrom), annotationPath);
@@ -91,8 +101,9 @@ internal static class RegionsCommand
                     extents[group.Key] = (group.Min(x => x.Start), group.Max(x => x.End));
                 }
 
-                RegionFeature f = Enum.Parse<RegionFeature>(featureName, ignoreCase: true);
-                regions = RegionCatalog.FromAnnotation(genes, f, extents, parseResult.GetValue(upstream), parseResult.GetValue(downstream), parseResult.GetValue(bin), shift);
+                RegionFeature f = Enum.Parse<RegionFeature>(featureName.Replace("-", string.Empty, StringComparison.Ordinal), ignoreCase: true);
+                var loci = new GeneLoci(parseResult.GetValue(mergeLoci), parseResult.GetValue(names) is { } n ? GeneLoci.ParseLabels(n) : null);
+                regions = RegionCatalog.FromAnnotation(genes, f, extents, parseResult.GetValue(upstream), parseResult.GetValue(downstream), parseResult.GetValue(bin), shift, loci);
             }
 
             IRegionNull? nullModel = parseResult.GetValue(nullKind) switch

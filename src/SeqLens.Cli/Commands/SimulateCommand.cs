@@ -28,13 +28,15 @@ internal static class SimulateCommand
         var annotation = new Option<string?>("--annotation") { Description = "cancer only: GTF/GFF3 in the FASTA record's own coordinates." };
         var genes = new Option<string?>("--genes") { Description = "cancer only: comma-separated target genes (names, gene ids or transcript ids; LABEL=id to label an id, e.g. AXIN1=NM_003502)." };
         var targetFraction = new Option<double>("--target-fraction") { Description = "cancer only: fraction of windows (both classes) drawn over target genes.", DefaultValueFactory = _ => 0.5 };
-        var targetUnit = new Option<string>("--target-unit") { Description = "cancer only: on-target windows overlap a target gene's span (gene) or its exons (exon).", DefaultValueFactory = _ => "gene" };
-        targetUnit.AcceptOnlyFromAmong("gene", "exon");
+        var targetUnit = new Option<string>("--target-unit") { Description = "cancer only: on-target windows overlap a target gene's span (gene), its exons (exon) or its hotspots (hotspot).", DefaultValueFactory = _ => "gene" };
+        targetUnit.AcceptOnlyFromAmong("gene", "exon", "hotspot");
+        var hotspots = new Option<int>("--hotspots") { Description = "cancer only: recurrent hotspot substitutions per target gene (0: none).", DefaultValueFactory = _ => 0 };
+        var hotspotRate = new Option<double>("--hotspot-rate") { Description = "cancer only: probability that a tumour window covering a hotspot carries it.", DefaultValueFactory = _ => new CancerOptions().HotspotRate };
         var backgroundRate = new Option<double>("--background-rate") { Description = "cancer only: mutation rate per base in both classes.", DefaultValueFactory = _ => new CancerOptions().BackgroundRate };
         var tumourRate = new Option<double>("--tumour-rate") { Description = "cancer only: extra mutation rate per base in target-gene exons of tumour windows.", DefaultValueFactory = _ => new CancerOptions().TumourExonRate };
         var command = new Command("simulate", "Simulate DNA sequences with embedded motifs, task labels and ground truth.")
         {
-            preset, n, length, seed, output, motifs, gc, genome, annotation, genes, targetFraction, targetUnit, backgroundRate, tumourRate,
+            preset, n, length, seed, output, motifs, gc, genome, annotation, genes, targetFraction, targetUnit, backgroundRate, tumourRate, hotspots, hotspotRate,
         };
         command.SetAction(parseResult =>
         {
@@ -46,7 +48,9 @@ internal static class SimulateCommand
                     Count = parseResult.GetValue(n),
                     Length = parseResult.GetValue(length) ?? 1000,
                     TargetFraction = parseResult.GetValue(targetFraction),
-                    TargetUnit = parseResult.GetValue(targetUnit) == "exon" ? CancerTargetUnit.Exon : CancerTargetUnit.Gene,
+                    TargetUnit = parseResult.GetValue(targetUnit) switch { "exon" => CancerTargetUnit.Exon, "hotspot" => CancerTargetUnit.Hotspot, _ => CancerTargetUnit.Gene },
+                    HotspotsPerGene = parseResult.GetValue(hotspots),
+                    HotspotRate = parseResult.GetValue(hotspotRate),
                     BackgroundRate = parseResult.GetValue(backgroundRate),
                     TumourExonRate = parseResult.GetValue(tumourRate),
                     Seed = parseResult.GetValue(seed),

@@ -33,6 +33,17 @@ public sealed record CancerOptions
     /// <summary>Extra rate in target-gene exons of tumour windows (default 0.03).</summary>
     public double TumourExonRate { get; init; } = 0.03;
 
+    /// <summary>
+    /// Recurrent hotspot substitutions per target gene (default 0: none), as driver genes carry in real tumours
+    /// (e.g. KRAS codon 12). Each hotspot is a fixed base of the gene's exons with a fixed alternative base, spread over
+    /// the gene's exons; a tumour window covering it carries the variant with probability <see cref="HotspotRate"/>.
+    /// Normal windows never carry it (beyond background chance).
+    /// </summary>
+    public int HotspotsPerGene { get; init; }
+
+    /// <summary>Probability that a tumour window covering a hotspot carries its variant (default 0.9).</summary>
+    public double HotspotRate { get; init; } = 0.9;
+
     /// <summary>Fraction of mutations that are 1-3 base insertions (default 0.1); the same fraction are 1-3 base deletions; the rest substitutions.</summary>
     public double IndelFraction { get; init; } = 0.1;
 

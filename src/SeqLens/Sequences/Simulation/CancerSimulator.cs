@@ -24,6 +24,9 @@ namespace SeqLens.Sequences.Simulation;
 /// <see cref="CancerOptions.Length"/> bases by reading on through the source (a slightly longer source than the window
 /// is available by construction: starts leave <c>L/10 + 16</c> bases of slack, and a deletion that would exhaust the
 /// record is not made).</para>
+/// <para>Hotspots (<see cref="CancerOptions.HotspotsPerGene"/>): recurrent substitutions at fixed exon bases of each
+/// target gene; a tumour window whose source walk reaches a hotspot base carries the hotspot's alternative base with
+/// probability <see cref="CancerOptions.HotspotRate"/> (otherwise the base takes the usual rates).</para>
 /// <para>Coordinates: the annotation is read in the FASTA record's own frame (GTF position 1 = the record's first
 /// base; the shared chr16 chunk's GTF is such a local annotation, and its contig name equals the record id). Names are
 /// <c>w{index}::contig:start-end</c> (the bedtools getfasta form, so two windows drawn at the same start keep distinct
@@ -105,9 +108,14 @@ public static partial class CancerSimulator
         }
 
         var exons = Merge(genes.SelectMany(g => g.Gene.Transcripts.SelectMany(t => t.Exons).Select(e => (e.Start, e.End, g.Label))));
-        IEnumerable<(long Start, long End)> targets = options.TargetUnit == CancerTargetUnit.Exon
-            ? exons.Select(e => (e.Start, e.End))
-            : genes.Select(g => (g.Gene.Start, g.Gene.End));
+        List<CancerHotspot> hotspots = Hotspots(genome, genes.Select(g => g.Label).ToList(), exons, options);
+        var hotspotAt = hotspots.ToDictionary(h => h.Position);
+        IEnumerable<(long Start, long End)> targets = options.TargetUnit switch
+        {
+            CancerTargetUnit.Exon => exons.Select(e => (e.Start, e.End)),
+            CancerTargetUnit.Hotspot => hotspots.Select(h => (h.Position, h.Position + 1)),
+            _ => genes.Select(g => (g.Gene.Start, g.Gene.End)),
+        };
         var onTargetStarts = MergeSpans(targets.Select(t => (Math.Max(0, t.Start - length + 1), Math.Min(maxStart + 1, t.End))).Where(s => s.Item1 < s.Item2));
         if (onTargetStarts.Count == 0 && options.TargetFraction > 0)
         {
@@ -125,12 +133,12 @@ public static partial class CancerSimulator
             bool tumour = i % 2 == 1;
             bool onTarget = rng.NextDouble() < options.TargetFraction;
             long start = onTarget ? Pick(onTargetStarts, (long)(rng.NextDouble() * onTargetTotal)) : (long)(rng.NextDouble() * (maxStart + 1));
-            var (seq, mutations) = Mutate(genome, start, length, tumour, exons, options, rng);
+            var (seq, mutations) = Mutate(genome, start, length, tumour, exons, hotspotAt, options, rng);
             string name = string.Create(CultureInfo.InvariantCulture, $"{WindowPrefix}{i.ToString(width, CultureInfo.InvariantCulture)}::{name0}:{offset + start + 1}-{offset + start + length}");
             windows[i] = new CancerWindow(name, tumour, seq, start, onTarget, mutations);
         }
 
-        return new CancerResult(windows, name0, offset, genes.Select(g => g.Label).ToList(), exons.Select(e => (e.Start, e.End)).ToList());
+        return new CancerResult(windows, name0, offset, genes.Select(g => g.Label).ToList(), exons.Select(e => (e.Start, e.End)).ToList(), hotspots);
     }
 
     /// <summary>The contig name and 0-based genome offset of a record (see <see cref="CancerOptions.GenomeOffset"/>).</summary>
@@ -169,6 +177,16 @@ public static partial class CancerSimulator
             }
         }
 
+        if (o.HotspotsPerGene < 0 || !(o.HotspotRate >= 0 && o.HotspotRate <= 1))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"hotspots per gene must be >= 0 and the hotspot rate in [0, 1]; got {o.HotspotsPerGene} and {o.HotspotRate}"));
+        }
+
+        if (o.TargetUnit == CancerTargetUnit.Hotspot && o.HotspotsPerGene == 0)
+        {
+            throw new ArgumentException("target unit 'hotspot' needs hotspots (--hotspots K with K >= 1)");
+        }
+
         if (!(o.IndelFraction >= 0 && o.IndelFraction <= 0.5))
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"indel fraction must be in [0, 0.5]; got {o.IndelFraction}"));
@@ -176,7 +194,7 @@ public static partial class CancerSimulator
     }
 
     private static (string Sequence, List<CancerMutation> Mutations) Mutate(string genome, long start, int length, bool tumour,
-        List<(long Start, long End, string Gene)> exons, CancerOptions o, Rng rng)
+        List<(long Start, long End, string Gene)> exons, Dictionary<long, CancerHotspot> hotspots, CancerOptions o, Rng rng)
     {
         const string bases = "ACGT";
         var output = new StringBuilder(length);
@@ -188,6 +206,14 @@ public static partial class CancerSimulator
             double rate = o.BackgroundRate + (tumour && exonGene is not null ? o.TumourExonRate : 0);
             char refBase = genome[(int)src];
             string gene = exonGene ?? string.Empty;
+            if (tumour && hotspots.TryGetValue(src, out CancerHotspot? hotspot) && rng.NextDouble() < o.HotspotRate)
+            {
+                mutations.Add(new CancerMutation("SNV", src, output.Length, refBase.ToString(), hotspot.Alt.ToString(), true, hotspot.Gene, Hotspot: true));
+                output.Append(hotspot.Alt);
+                src++;
+                continue;
+            }
+
             if (rng.NextDouble() >= rate)
             {
                 output.Append(refBase);
@@ -238,6 +264,43 @@ public static partial class CancerSimulator
         }
 
         return (output.ToString(), mutations);
+    }
+
+    // Hotspots of each gene are spread over its exons in order (hotspot j in exon floor((j + 0.5)·n/K), cycling when K > n),
+    // at a uniform base at least 5 bases inside the exon when it is long enough; drawn from their own stream (seed, -1, gene).
+    private static List<CancerHotspot> Hotspots(string genome, List<string> labels, List<(long Start, long End, string Gene)> exons, CancerOptions o)
+    {
+        const string bases = "ACGT";
+        var result = new List<CancerHotspot>();
+        var taken = new HashSet<long>();
+        for (int gi = 0; gi < labels.Count && o.HotspotsPerGene > 0; gi++)
+        {
+            var own = exons.Where(e => e.Gene == labels[gi]).ToList();
+            if (own.Count == 0)
+            {
+                continue;
+            }
+
+            Rng rng = Rng.For(o.Seed, -1, gi);
+            int k = o.HotspotsPerGene;
+            for (int j = 0; j < k; j++)
+            {
+                var (start, end, _) = own[k <= own.Count ? (int)((j + 0.5) * own.Count / k) : j % own.Count];
+                int margin = end - start > 20 ? 5 : 0;
+                for (int attempt = 0; attempt < 64; attempt++)
+                {
+                    long p = start + margin + rng.NextInt((int)(end - start - (2 * margin)));
+                    int r = bases.IndexOf(genome[(int)p], StringComparison.Ordinal);
+                    if (r >= 0 && taken.Add(p))
+                    {
+                        result.Add(new CancerHotspot(p, labels[gi], bases[r], bases[(r + 1 + rng.NextInt(3)) % 4]));
+                        break;
+                    }
+                }
+            }
+        }
+
+        return [.. result.OrderBy(h => h.Position)];
     }
 
     private static string? ExonGene(List<(long Start, long End, string Gene)> exons, long position)

@@ -8,4 +8,7 @@ public enum CancerTargetUnit
 
     /// <summary>Some base of a target gene's exons.</summary>
     Exon,
+
+    /// <summary>A hotspot of a target gene (needs <see cref="CancerOptions.HotspotsPerGene"/> ≥ 1).</summary>
+    Hotspot,
 }
