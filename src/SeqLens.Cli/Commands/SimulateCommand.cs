@@ -34,9 +34,10 @@ internal static class SimulateCommand
         var hotspotRate = new Option<double>("--hotspot-rate") { Description = "cancer only: probability that a tumour window covering a hotspot carries it.", DefaultValueFactory = _ => new CancerOptions().HotspotRate };
         var backgroundRate = new Option<double>("--background-rate") { Description = "cancer only: mutation rate per base in both classes.", DefaultValueFactory = _ => new CancerOptions().BackgroundRate };
         var tumourRate = new Option<double>("--tumour-rate") { Description = "cancer only: extra mutation rate per base in target-gene exons of tumour windows.", DefaultValueFactory = _ => new CancerOptions().TumourExonRate };
+        var hotspotSeed = new Option<long>("--hotspot-seed") { Description = "cancer only: seed of the hotspot positions and alleles (keep it to draw a test set of the same cancer with another --seed).", DefaultValueFactory = _ => 1 };
         var command = new Command("simulate", "Simulate DNA sequences with embedded motifs, task labels and ground truth.")
         {
-            preset, n, length, seed, output, motifs, gc, genome, annotation, genes, targetFraction, targetUnit, backgroundRate, tumourRate, hotspots, hotspotRate,
+            preset, n, length, seed, output, motifs, gc, genome, annotation, genes, targetFraction, targetUnit, backgroundRate, tumourRate, hotspots, hotspotRate, hotspotSeed,
         };
         command.SetAction(parseResult =>
         {
@@ -51,6 +52,7 @@ internal static class SimulateCommand
                     TargetUnit = parseResult.GetValue(targetUnit) switch { "exon" => CancerTargetUnit.Exon, "hotspot" => CancerTargetUnit.Hotspot, _ => CancerTargetUnit.Gene },
                     HotspotsPerGene = parseResult.GetValue(hotspots),
                     HotspotRate = parseResult.GetValue(hotspotRate),
+                    HotspotSeed = parseResult.GetValue(hotspotSeed),
                     BackgroundRate = parseResult.GetValue(backgroundRate),
                     TumourExonRate = parseResult.GetValue(tumourRate),
                     Seed = parseResult.GetValue(seed),

@@ -41,6 +41,12 @@ public sealed record CancerOptions
     /// </summary>
     public int HotspotsPerGene { get; init; }
 
+    /// <summary>
+    /// Seed of the hotspot positions and alleles (default 1), separate from <see cref="Seed"/>: simulations with different
+    /// seeds and the same hotspot seed draw new windows of the same "cancer" (a held-out test set shares the drivers).
+    /// </summary>
+    public long HotspotSeed { get; init; } = 1;
+
     /// <summary>Probability that a tumour window covering a hotspot carries its variant (default 0.9).</summary>
     public double HotspotRate { get; init; } = 0.9;
 

@@ -267,7 +267,7 @@ public static partial class CancerSimulator
     }
 
     // Hotspots of each gene are spread over its exons in order (hotspot j in exon floor((j + 0.5)·n/K), cycling when K > n),
-    // at a uniform base at least 5 bases inside the exon when it is long enough; drawn from their own stream (seed, -1, gene).
+    // at a uniform base at least 5 bases inside the exon when it is long enough; drawn from their own stream (hotspot seed, -1, gene).
     private static List<CancerHotspot> Hotspots(string genome, List<string> labels, List<(long Start, long End, string Gene)> exons, CancerOptions o)
     {
         const string bases = "ACGT";
@@ -281,7 +281,7 @@ public static partial class CancerSimulator
                 continue;
             }
 
-            Rng rng = Rng.For(o.Seed, -1, gi);
+            Rng rng = Rng.For(o.HotspotSeed, -1, gi);
             int k = o.HotspotsPerGene;
             for (int j = 0; j < k; j++)
             {
