@@ -67,12 +67,14 @@ public class QuasiRecurrentPoolOpTests
     }
 
     [Fact]
-    public void DeepLiftRules_AreRefused()
+    public void Rules_DeepLiftSupported_GuidedRefused()
     {
         var op = new QuasiRecurrentPoolOp(2);
         Assert.True(op.SupportsRule(BackwardRule.Gradient));
-        Assert.False(op.SupportsRule(BackwardRule.Rescale));
-        Assert.Equal(AttributionClass.Other, op.Attribution);
+        Assert.True(op.SupportsRule(BackwardRule.Rescale));
+        Assert.True(op.SupportsRule(BackwardRule.RevealCancel));
+        Assert.False(op.SupportsRule(BackwardRule.GuidedBackprop));
+        Assert.Equal(AttributionClass.Product, op.Attribution);
     }
 
     [Theory]

@@ -18,12 +18,22 @@ namespace SeqLens.Graphs.Ops;
 /// unchanged); the mask is <b>not</b> rescaled (a rescaled 1 − f could exceed 1). In evaluation the expectation is used,
 /// <c>f = 1 − (1 − p)(1 − f)</c>, as Salesforce's pytorch-qrnn does. The mask comes from
 /// <see cref="ForwardContext.Random"/> (seed, step, node): reproducible.</para>
-/// <para>Attribution: <see cref="AttributionClass.Other"/>, gradient rule only.
-/// NOTE: the DeepLIFT treatment for later: the activations are element-wise (Rescale), the products o·c and f·c_{t−1},
-/// (1 − f)·z are two-factor products, for which the Shapley rule
-/// <c>Δ(xy) = ((y + y₀)/2)·Δx + ((x + x₀)/2)·Δy</c> (DESIGN.md §3) is exact; applied per step with the reference
-/// row's z₀, f₀, c₀ saved, <c>Δc_t = ((c_{t−1} + c₀_{t−1})/2 − (z_t + z₀_t)/2)·Δf_t + ((f_t + f₀_t)/2)·Δc_{t−1}
-/// + ((2 − f_t − f₀_t)/2)·Δz_t</c>, and the backward scan carries the multiplier of c instead of the gradient.</para>
+/// <para>Attribution (DESIGN.md §3): <see cref="AttributionClass.Product"/> — the op is gate products fed by element-wise
+/// activations, and takes DeepLIFT's rules for both inside one backward scan
+/// (<see cref="QuasiRecurrentDeepLift"/>): the activations z, σ, o take the Rescale multiplier <c>Δy/Δã</c> (the derivative
+/// at the input row where |Δã| &lt; 1e-6, as <see cref="ElementwiseOp"/>), and each two-factor product (f·c_{t−1},
+/// (1 − f)·z, o·c) the Shapley rule <c>Δ(uv) = ((v + v₀)/2)·Δu + ((u + u₀)/2)·Δv</c>, with the reference row's z₀, f₀, o₀
+/// recomputed from its gates and c₀ from the saved states. So
+/// <c>Δc_t = ((c_{t−1} + c₀_{t−1})/2 − (z_t + z₀_t)/2)·Δf_t + ((f_t + f₀_t)/2)·Δc_{t−1} + (1 − (f_t + f₀_t)/2)·Δz_t</c>
+/// exactly, and the backward scan carries the multiplier of c: the gradient scan on pair-averaged values.
+/// Summation-to-delta holds at the node up to float32 rounding.</para>
+/// <para>Per rule: <see cref="BackwardRule.Gradient"/> is the gradient; <see cref="BackwardRule.Rescale"/> is the rule
+/// above; <see cref="BackwardRule.RevealCancel"/> is the same rule (inside the fused op the gates' Δ is not split into
+/// positive and negative parts; <see cref="MulOp"/> treats products the same way). In the split (RevealCancel) pass of the genomics
+/// default the op uses the defaults of <see cref="Op.PropagateDeltas"/> and <see cref="Op.BackwardSplit"/>: its output Δ
+/// is split by sign and one multiplier goes through this rule, which keeps the node's Σ m⁺Δ⁺ + m⁻Δ⁻ conserved.
+/// Guided backpropagation is refused. DeepLIFT rules need an evaluation-mode forward when <see cref="Zoneout"/> &gt; 0:
+/// the training mask differs between an input row and its reference row, so the gate is not one function of f̃.</para>
 /// </remarks>
 public sealed class QuasiRecurrentPoolOp : Op
 {
@@ -54,10 +64,10 @@ public sealed class QuasiRecurrentPoolOp : Op
     public override string Kind => "QuasiRecurrentPool";
 
     /// <inheritdoc/>
-    public override AttributionClass Attribution => AttributionClass.Other;
+    public override AttributionClass Attribution => AttributionClass.Product;
 
     /// <inheritdoc/>
-    public override bool SupportsRule(BackwardRule rule) => rule == BackwardRule.Gradient;
+    public override bool SupportsRule(BackwardRule rule) => rule is BackwardRule.Gradient or BackwardRule.Rescale or BackwardRule.RevealCancel;
 
     /// <inheritdoc/>
     public override int[] InferShape(IReadOnlyList<int[]> inputShapes)
@@ -100,7 +110,10 @@ public sealed class QuasiRecurrentPoolOp : Op
         QuasiRecurrentPool.Forward(s[0], s[1], s[2], context.Input.Data, keep, scale, context.Output.Data, ws.C);
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Gradient, or for DeepLIFT rules (Rescale, RevealCancel) the Rescale/Shapley scan of <see cref="QuasiRecurrentDeepLift"/>
+    /// against <see cref="BackwardContext.Pairs"/> (see the remarks of the class).
+    /// </summary>
     public override void Backward(BackwardContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -111,6 +124,18 @@ public sealed class QuasiRecurrentPoolOp : Op
 
         var ws = (Workspace)context.Workspace!;
         int[] s = context.Output.Shape;
+        if (context.Rule != BackwardRule.Gradient)
+        {
+            RowPairs pairs = context.Pairs ?? throw new InvalidOperationException($"{Kind}: the {context.Rule} rule needs row pairs.");
+            if (ws.TrainingMask)
+            {
+                throw new InvalidOperationException($"{Kind}: the {context.Rule} rule needs an evaluation-mode forward pass (zoneout {Zoneout} draws a different training mask for an input row and its reference row).");
+            }
+
+            QuasiRecurrentDeepLift.Backward(s[1], s[2], pairs.InputRow, pairs.ReferenceRow, context.Input.Data, 1f - Zoneout, ws.C, context.OutputGrad.Data, dx.Data);
+            return;
+        }
+
         float[] keep = ws.TrainingMask ? ws.Keep : [];
         float scale = ws.TrainingMask ? 1f : 1f - Zoneout;
         QuasiRecurrentPool.Backward(s[0], s[1], s[2], context.Input.Data, keep, scale, ws.C, context.OutputGrad.Data, dx.Data);
