@@ -159,7 +159,7 @@ internal static class RegionsCommand
             int uncovered = result.Count(r => r.CoveredBases == 0);
             RegionScore? top = result.FirstOrDefault(r => r.Rank == 1);
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"regions: {observed.Names.Count} sequences covering {track.CoveredBases} bases; {result.Count} {(isBed ? "BED" : featureName)} regions, {result.Count - uncovered} covered, {uncovered} never covered (not ranked); statistic {statistic}{(nullModel is null ? string.Empty : $", null {parseResult.GetValue(nullKind)} x {nullModel.Count}")}{(classes is null ? string.Empty : $", class contrast ({classes.Count(c => c)} vs {classes.Count(c => !c)} sequences), null labels x {parseResult.GetValue(permutations)}")}{(normalized ? ", per-sequence normalised" : string.Empty)} -> {outPath}"));
+                $"regions: {observed.Names.Count} sequences covering {track.CoveredBases} bases{(classes is null ? string.Empty : " (by both classes)")}; {result.Count} {(isBed ? "BED" : featureName)} regions, {result.Count - uncovered} covered, {uncovered} never covered (not ranked); statistic {statistic}{(nullModel is null ? string.Empty : $", null {parseResult.GetValue(nullKind)} x {nullModel.Count}")}{(classes is null ? string.Empty : $", class contrast ({classes.Count(c => c)} vs {classes.Count(c => !c)} sequences), null labels x {parseResult.GetValue(permutations)}")}{(normalized ? ", per-sequence normalised" : string.Empty)} -> {outPath}"));
             if (top is not null)
             {
                 console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -18,7 +18,14 @@ public static class CancerWriter
     public static IReadOnlyList<string> FileNames { get; } = ["sequences.fa", "labels.tsv", "mutations.tsv", "windows.bed", "target_exons.bed", "hotspots.bed"];
 
     /// <summary>Writes the files into <paramref name="directory"/> (created when missing).</summary>
-    public static void Write(string directory, CancerResult result)
+    /// <param name="directory">Output folder.</param>
+    /// <param name="result">The simulation.</param>
+    /// <param name="shuffleLabelsSeed">
+    /// For a negative control: when given, <c>labels.tsv</c> holds the classes permuted among the windows (a uniform
+    /// permutation drawn with <c>Rng.For(seed, -2)</c>), so a model trained on it cannot learn the planted mutations; the
+    /// true classes stay in <c>mutations.tsv</c> and <c>windows.bed</c>.
+    /// </param>
+    public static void Write(string directory, CancerResult result, long? shuffleLabelsSeed = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(result);
@@ -34,9 +41,20 @@ public static class CancerWriter
         AtomicFile.WriteText(Path.Combine(directory, "labels.tsv"), w =>
         {
             w.Write("name\ttumour\n");
-            foreach (CancerWindow x in result.Windows)
+            bool[] classes = [.. result.Windows.Select(x => x.Tumour)];
+            if (shuffleLabelsSeed is long seed)
             {
-                w.Write($"{x.Name}\t{(x.Tumour ? 1 : 0)}\n");
+                Rng rng = Rng.For(seed, -2);
+                for (int i = classes.Length - 1; i > 0; i--)
+                {
+                    int j = rng.NextInt(i + 1);
+                    (classes[i], classes[j]) = (classes[j], classes[i]);
+                }
+            }
+
+            for (int i = 0; i < classes.Length; i++)
+            {
+                w.Write($"{result.Windows[i].Name}\t{(classes[i] ? 1 : 0)}\n");
             }
         });
         AtomicFile.WriteText(Path.Combine(directory, "mutations.tsv"), w =>
