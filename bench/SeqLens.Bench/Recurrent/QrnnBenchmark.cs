@@ -8,7 +8,8 @@ namespace SeqLens.Bench.Recurrent;
 /// QRNN layer benchmark (QRNN issue acceptance): batch 64, 4 input channels, length 1000, hidden 128, kernel width 2;
 /// eval forward, and forward + backward (input and parameter gradients), against a PyTorch QRNN with a Python loop over
 /// time (tools/bench/torch_qrnn.py) measured in the same run.
-/// <c>dotnet run -c Release --project bench/SeqLens.Bench -- qrnn [--threads 1,2] [--repeats N] [--no-torch] [--no-backward]</c>
+/// <c>dotnet run -c Release --project bench/SeqLens.Bench -- qrnn [--threads 1,2] [--repeats N] [--no-torch] [--no-backward] [--profile]</c>;
+/// <c>--profile</c> prints the mean per-node forward and backward times (conv, pool) per thread count instead of comparing with PyTorch.
 /// </summary>
 internal static class QrnnBenchmark
 {
@@ -18,6 +19,7 @@ internal static class QrnnBenchmark
         int repeats = 7;
         bool torch = true;
         bool backward = true;
+        bool profile = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -33,6 +35,9 @@ internal static class QrnnBenchmark
                     break;
                 case "--no-backward":
                     backward = false;
+                    break;
+                case "--profile":
+                    profile = true;
                     break;
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}");
@@ -57,6 +62,11 @@ internal static class QrnnBenchmark
 
         var seed = new Tensor(batch, hidden, length);
         Array.Fill(seed.Data, 1f);
+        if (profile)
+        {
+            return Profile(g, input, seed, threads, repeats, backward);
+        }
+
         var rows = new List<(string What, int Threads, double Median, double Best)>();
         foreach (int t in threads)
         {
@@ -108,6 +118,39 @@ internal static class QrnnBenchmark
         }
 
         Console.WriteLine("ratio = PyTorch median / SeqLens median (above 1: SeqLens is faster). Acceptance: forward ratio >= 10.");
+        return 0;
+    }
+
+    /// <summary>Mean per-node forward (and forward + backward) times over <paramref name="repeats"/> passes after two warm-ups.</summary>
+    private static int Profile(Graph g, Tensor input, Tensor seed, List<int> threads, int repeats, bool backward)
+    {
+        var options = new BackwardOptions { ParameterGradients = true, InputGradients = true };
+        foreach (int t in threads)
+        {
+            KernelThreads.MaxDegree = t;
+            var exec = new Executor(g);
+            for (int r = 0; r < 2 + repeats; r++)
+            {
+                exec.Profile = r >= 2;
+                g.ZeroGrad();
+                exec.Forward(input);
+                if (backward)
+                {
+                    exec.Backward(seed, options);
+                }
+            }
+
+            double ms = 1000.0 / System.Diagnostics.Stopwatch.Frequency / repeats;
+            Console.WriteLine(FormattableString.Invariant($"{t} thread(s), mean ms per pass over {repeats} repeats:"));
+            Console.WriteLine(FormattableString.Invariant($"{"node",-16} {"op",-20} {"forward",9} {"backward",9}"));
+            for (int i = 0; i < g.Nodes.Count; i++)
+            {
+                Console.WriteLine(FormattableString.Invariant($"{g.Nodes[i].Name,-16} {g.Nodes[i].Op.Kind,-20} {exec.ForwardTicks[i] * ms,9:F2} {exec.BackwardTicks[i] * ms,9:F2}"));
+            }
+
+            Console.WriteLine(FormattableString.Invariant($"{"total",-37} {exec.ForwardTicks.Sum() * ms,9:F2} {exec.BackwardTicks.Sum() * ms,9:F2}"));
+        }
+
         return 0;
     }
 }

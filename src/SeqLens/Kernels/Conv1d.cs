@@ -17,7 +17,9 @@ namespace SeqLens.Kernels;
 /// <item>Weight gradient: <c>dW(Cout, Cin·K) += dY(Cout, B·Lout) · Xcolᵀ</c>; its depth is B·Lout, summed in
 /// fixed blocks of 256 in order.</item>
 /// </list>
-/// Results are bit-identical for any <see cref="KernelThreads.MaxDegree"/>.
+/// Results are bit-identical for any <see cref="KernelThreads.MaxDegree"/>. Stride-1 single-group layers run the direct
+/// kernel <see cref="Conv1dDirect"/> instead: forward and weight gradient when the reduction is shallow (Cin·K ≤ 16, e.g.
+/// a QRNN's gate convolution), input gradient when there are at most 4 input channels (the DNA layer).
 /// </remarks>
 public static class Conv1d
 {
@@ -48,6 +50,12 @@ public static class Conv1d
         fixed (float* pb = bias)
         fixed (float* y = output)
         {
+            if (Conv1dDirect.Handles(g))
+            {
+                Conv1dDirect.Forward(g, x, w, bias.IsEmpty ? null : pb, y, relu);
+                return;
+            }
+
             for (int grp = 0; grp < g.Groups; grp++)
             {
                 var a = new MatrixA(w + ((nint)grp * coutG * cinG * g.KernelSize), cinG * g.KernelSize, transpose: false);
@@ -77,6 +85,12 @@ public static class Conv1d
         fixed (float* w = weight)
         fixed (float* dx = inputGrad)
         {
+            if (Conv1dDirect.HandlesBackwardInput(g))
+            {
+                Conv1dDirect.BackwardInput(g, dy, w, dx);
+                return;
+            }
+
             // NOTE: few input channels (the DNA layer: 4) make the transposed-conv GEMM 4 rows tall, which wastes
             // most of a 14-row register tile and re-gathers dY K times. There, compute the column gradient
             // Wᵀ(Cin·K, Cout) · dY(Cout, B·Lout) panel by panel (whole batch items per panel) and col2im each panel.
@@ -129,7 +143,13 @@ public static class Conv1d
         fixed (float* dy = outputGrad)
         fixed (float* dw = weightGrad)
         {
-            for (int grp = 0; grp < g.Groups; grp++)
+            bool direct = Conv1dDirect.Handles(g);
+            if (direct)
+            {
+                Conv1dDirect.BackwardWeight(g, x, dy, dw);
+            }
+
+            for (int grp = 0; grp < g.Groups && !direct; grp++)
             {
                 var a = new ConvRowsA(dy, g.OutChannels, grp * coutG, lout);
                 var b = new ConvColumnsTransposedB(x, g.InChannels, grp * cinG, g.Length, g.KernelSize, lout, g.Stride, g.Dilation, g.PadLeft);

@@ -17,11 +17,14 @@ namespace SeqLens.Kernels;
 /// </summary>
 /// <remarks>
 /// Rows are independent, so the work is split over rows (chunks handed out from a counter) with no cross-row sums:
-/// results are bit-identical for any thread count. Within a row, the activations and products run vectorised over
-/// time (<see cref="TensorPrimitives"/>); the scan itself is a chain of one fused multiply-add per step, so it runs
-/// <see cref="Group"/> rows interleaved to hide the FMA latency (the time axis is the contiguous one in our layout).
+/// results are bit-identical for any thread count. With AVX2 + FMA each row is one sweep over 8-step vectors: the
+/// activations (<see cref="VectorActivations"/>), the products and the scan (a 3-step log scan inside the vector plus
+/// one carried state) never leave registers, so the gates are read once and h, c written once. Elsewhere (and
+/// under <see cref="ForcePortable"/>) the activations run as <see cref="TensorPrimitives"/> passes over the row and
+/// the scan is a chain of one fused multiply-add per step, <see cref="Group"/> rows interleaved to hide its latency.
+/// The two paths round differently (a few ulp); each is deterministic.
 /// </remarks>
-public static unsafe class QuasiRecurrentPool
+public static unsafe partial class QuasiRecurrentPool
 {
     /// <summary>Rows whose scans run interleaved.</summary>
     private const int Group = 4;
@@ -51,7 +54,14 @@ public static unsafe class QuasiRecurrentPool
         fixed (float* pc = c)
         {
             var job = new Job { Batch = batch, Hidden = hidden, Length = length, Gates = pg, Keep = keep.IsEmpty ? null : pk, KeepScale = keepScale, H = ph, C = pc };
-            Run(ref job, &ForwardWork);
+            if (UseVector)
+            {
+                Run(ref job, &ForwardVectorWork, 1);
+            }
+            else
+            {
+                Run(ref job, &ForwardWork, Group);
+            }
         }
     }
 
@@ -79,7 +89,14 @@ public static unsafe class QuasiRecurrentPool
         fixed (float* pdg = gatesGrad)
         {
             var job = new Job { Batch = batch, Hidden = hidden, Length = length, Gates = pg, Keep = keep.IsEmpty ? null : pk, KeepScale = keepScale, C = pc, HGrad = pdh, GatesGrad = pdg };
-            Run(ref job, &BackwardWork);
+            if (UseVector)
+            {
+                Run(ref job, &BackwardVectorWork, 1);
+            }
+            else
+            {
+                Run(ref job, &BackwardWork, Group);
+            }
         }
     }
 
@@ -102,10 +119,11 @@ public static unsafe class QuasiRecurrentPool
         }
     }
 
-    private static void Run(ref Job job, delegate*<void*, void> body)
+    /// <summary>Runs <paramref name="body"/> over the rows in work items of <paramref name="rowsPerItem"/> rows (Job.Groups items).</summary>
+    private static void Run(ref Job job, delegate*<void*, void> body, int rowsPerItem)
     {
         long rows = (long)job.Batch * job.Hidden;
-        int groups = (int)((rows + Group - 1) / Group);
+        int groups = (int)((rows + rowsPerItem - 1) / rowsPerItem);
         int degree = rows * job.Length < ParallelThreshold ? 1 : Math.Min(KernelThreads.Effective, groups);
         job.Groups = groups;
         job.Chunks = degree == 1 ? 1 : Math.Min(groups, 8 * degree);

@@ -55,12 +55,38 @@ public class QuasiRecurrentPoolTests
     }
 
     [Theory]
-    [InlineData(1, 1, 1, 0f)]
-    [InlineData(1, 3, 7, 0f)]
-    [InlineData(3, 5, 13, 0f)]
-    [InlineData(2, 4, 31, 0.25f)]
-    [InlineData(3, 7, 64, 0f)]
-    public void ForwardAndBackward_MatchDoubleReference(int batch, int hidden, int length, float zoneout)
+    [InlineData(1, 1, 1, 0f, false)]
+    [InlineData(1, 3, 7, 0f, false)]
+    [InlineData(3, 5, 13, 0f, false)]
+    [InlineData(2, 4, 31, 0.25f, false)]
+    [InlineData(3, 7, 64, 0f, false)]
+    [InlineData(2, 3, 15, 0f, false)]
+    [InlineData(1, 2, 16, 0.1f, false)]
+    [InlineData(2, 3, 17, 0f, false)]
+    [InlineData(1, 2, 33, 0f, false)]
+    [InlineData(2, 2, 257, 0.5f, false)]
+    [InlineData(1, 1, 1, 0f, true)]
+    [InlineData(3, 5, 13, 0f, true)]
+    [InlineData(2, 4, 31, 0.25f, true)]
+    [InlineData(3, 7, 64, 0f, true)]
+    public void ForwardAndBackward_MatchDoubleReference(int batch, int hidden, int length, float zoneout, bool portable)
+        => WithPath(portable, () => CheckAgainstReference(batch, hidden, length, zoneout));
+
+    /// <summary>Runs <paramref name="action"/> on the portable path (TensorPrimitives passes) or the default one.</summary>
+    private static void WithPath(bool portable, Action action)
+    {
+        QuasiRecurrentPool.ForcePortable(portable);
+        try
+        {
+            action();
+        }
+        finally
+        {
+            QuasiRecurrentPool.ForcePortable(false);
+        }
+    }
+
+    private static void CheckAgainstReference(int batch, int hidden, int length, float zoneout)
     {
         float[] gates = KernelTestData.Uniform(batch * 3 * hidden * length, 1, 0).Select(v => v * 3f).ToArray();
         float[] dh = KernelTestData.Uniform(batch * hidden * length, 1, 1);
@@ -80,10 +106,16 @@ public class QuasiRecurrentPoolTests
         KernelTestData.AssertClose(expected, grad, Enumerable.Repeat(Math.Max(1.0, length / 4.0), grad.Length).ToArray(), 2e-6, "dgates");
     }
 
-    [Fact]
-    public void KeepMask_MatchesDoubleReference()
+    [Theory]
+    [InlineData(9, false)]
+    [InlineData(9, true)]
+    [InlineData(37, false)]
+    public void KeepMask_MatchesDoubleReference(int length, bool portable)
+        => WithPath(portable, () => CheckKeepMask(length));
+
+    private static void CheckKeepMask(int length)
     {
-        const int batch = 2, hidden = 5, length = 9;
+        const int batch = 2, hidden = 5;
         float[] gates = KernelTestData.Uniform(batch * 3 * hidden * length, 2, 0);
         float[] dh = KernelTestData.Uniform(batch * hidden * length, 2, 1);
         var rng = new Rng(3);
@@ -99,8 +131,39 @@ public class QuasiRecurrentPoolTests
         KernelTestData.AssertClose(dg, grad, Enumerable.Repeat(2.0, grad.Length).ToArray(), 2e-6, "dgates");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Results_AreBitIdenticalForAnyThreadCount(bool portable)
+        => WithPath(portable, CheckThreads);
+
     [Fact]
-    public void Results_AreBitIdenticalForAnyThreadCount()
+    public void LargeGates_SaturateWithoutNaN()
+    {
+        // Pre-activations far outside the exp range: z = ±1, f ∈ {0, 1}, o ∈ {0, 1} exactly as in double.
+        const int length = 21;
+        float[] gates = new float[3 * length];
+        for (int t = 0; t < length; t++)
+        {
+            gates[t] = t % 2 == 0 ? 500f : -500f;
+            gates[length + t] = t % 3 == 0 ? -300f : 300f;
+            gates[(2 * length) + t] = t % 5 == 0 ? -1000f : 1000f;
+        }
+
+        float[] dh = Enumerable.Repeat(1f, length).ToArray();
+        var (h, c, dg) = Reference(1, 1, length, gates, null, 1f, dh);
+        var hy = new float[length];
+        var cy = new float[length];
+        var grad = new float[gates.Length];
+        QuasiRecurrentPool.Forward(1, 1, length, gates, [], 1f, hy, cy);
+        QuasiRecurrentPool.Backward(1, 1, length, gates, [], 1f, cy, dh, grad);
+        var ones = Enumerable.Repeat(1.0, length).ToArray();
+        KernelTestData.AssertClose(h, hy, ones, 1e-6, "h");
+        KernelTestData.AssertClose(c, cy, ones, 1e-6, "c");
+        KernelTestData.AssertClose(dg, grad, Enumerable.Repeat(1.0, grad.Length).ToArray(), 1e-6, "dgates");
+    }
+
+    private static void CheckThreads()
     {
         const int batch = 5, hidden = 33, length = 257;
         float[] gates = KernelTestData.Uniform(batch * 3 * hidden * length, 4, 0);
