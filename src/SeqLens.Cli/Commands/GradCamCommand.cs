@@ -23,12 +23,14 @@ internal static class GradCamCommand
         var guided = new Option<bool>("--guided") { Description = "Also write guided Grad-CAM: nucleotide cam x gradient x input." };
         var noRelu = new Option<bool>("--no-relu") { Description = "Keep negative cam values." };
         var aggregate = new Option<string>("--aggregate") { Description = "Nucleotide score from covering node positions: mean or max.", DefaultValueFactory = _ => "mean" };
+        var recurrence = new Option<string>("--recurrent-field") { Description = "QRNN nodes: local (each step stands for its own input window) or prefix (the exact, unbounded field; blurs the map).", DefaultValueFactory = _ => "local" };
+        recurrence.AcceptOnlyFromAmong("local", "prefix");
         var batchSize = new Option<int>("--batch-size") { Description = "Sequences per batch.", DefaultValueFactory = _ => 64 };
         var fitLength = new Option<bool>("--fit-length") { Description = "Centre-crop or pad sequences to the model's input length instead of rejecting them." };
         var threads = new Option<int?>("--threads") { Description = "Kernel threads (default: all cores); results do not depend on it." };
         var command = new Command("gradcam", "Grad-CAM (1-D) of a model layer for every sequence of a FASTA file, mapped to nucleotides through the receptive field.")
         {
-            fasta, layer, output, target, contrast, plusPlus, guided, noRelu, aggregate, batchSize, fitLength, threads,
+            fasta, layer, output, target, contrast, plusPlus, guided, noRelu, aggregate, recurrence, batchSize, fitLength, threads,
         };
         model.AddTo(command);
         command.SetAction(parseResult =>
@@ -62,6 +64,7 @@ internal static class GradCamCommand
                 Guided = parseResult.GetValue(guided),
                 Relu = !parseResult.GetValue(noRelu),
                 Aggregation = aggregation,
+                Recurrence = parseResult.GetValue(recurrence) == "prefix" ? RecurrentField.Prefix : RecurrentField.Local,
             };
             var explainer = new GradCamExplainer(loaded.Graph, parseResult.GetValue(layer)!, options);
             int length = SequenceDataset.SequenceLength(loaded.Graph);

@@ -4,6 +4,7 @@ using SeqLens.IO;
 using SeqLens.IO.Models;
 using SeqLens.Kernels;
 using SeqLens.Training;
+using SeqLens.Training.Metrics;
 
 namespace SeqLens.Cli.Commands;
 
@@ -18,10 +19,11 @@ internal static class PredictCommand
         var logits = new Option<bool>("--logits") { Description = "Write raw logits instead of probabilities (the output activation)." };
         var batchSize = new Option<int>("--batch-size") { Description = "Sequences per batch.", DefaultValueFactory = _ => 256 };
         var fitLength = new Option<bool>("--fit-length") { Description = "Centre-crop or pad sequences to the model's input length instead of rejecting them." };
+        var labels = new Option<string?>("--labels") { Description = "Label table (as for train: 'name<TAB>task...'): also report auROC and auPRC per task on these sequences." };
         var threads = new Option<int?>("--threads") { Description = "Kernel threads (default: all cores); results do not depend on it." };
         var command = new Command("predict", "Predict every sequence of a FASTA file with a saved model.")
         {
-            fasta, output, logits, batchSize, fitLength, threads,
+            fasta, output, logits, batchSize, fitLength, labels, threads,
         };
         model.AddTo(command);
         command.SetAction(parseResult =>
@@ -39,7 +41,10 @@ internal static class PredictCommand
 
             LoadedModel loaded = model.Load(parseResult);
             int length = SequenceDataset.SequenceLength(loaded.Graph);
-            SequenceDataset data = SequenceDataset.FromFasta(parseResult.GetValue(fasta)!, length, parseResult.GetValue(fitLength));
+            string? labelsPath = parseResult.GetValue(labels);
+            SequenceDataset data = labelsPath is null
+                ? SequenceDataset.FromFasta(parseResult.GetValue(fasta)!, length, parseResult.GetValue(fitLength))
+                : SequenceDataset.FromFastaAndLabels(parseResult.GetValue(fasta)!, labelsPath, length, parseResult.GetValue(fitLength));
             bool raw = parseResult.GetValue(logits);
             Tensor predictions = Predictor.Predict(loaded.Graph, data.X, batch, applyActivation: !raw);
             IReadOnlyList<string> tasks = loaded.Graph.Outputs[0].TaskNames;
@@ -60,6 +65,19 @@ internal static class PredictCommand
                 }
             });
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"predict: {data.Count} sequences x {tasks.Count} task(s) ({(raw ? "logits" : "probabilities")}) -> {outPath}"));
+            if (data.Y is not null)
+            {
+                if (!data.TaskNames.SequenceEqual(tasks))
+                {
+                    throw new ArgumentException($"the label table's tasks ({string.Join(", ", data.TaskNames)}) are not the model's ({string.Join(", ", tasks)}) in the same order");
+                }
+
+                TaskMetrics metrics = TaskMetrics.Compute(predictions, data.Y);
+                for (int k = 0; k < tasks.Count; k++)
+                {
+                    console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{tasks[k]}: auROC {metrics.Auroc[k]:F4}  auPRC {metrics.Auprc[k]:F4}"));
+                }
+            }
             return 0;
         });
         return command;

@@ -6,6 +6,7 @@ using SeqLens.IO.BigWig;
 using SeqLens.IO.Gtf;
 using SeqLens.IO.Intervals;
 using SeqLens.Regions;
+using SeqLens.Training;
 
 namespace SeqLens.Cli.Commands;
 
@@ -23,11 +24,11 @@ internal static class RegionsCommand
         var bed = new Option<string?>("--bed") { Description = "BED of each sequence's interval by name (0-based half-open); default: coordinates from the names." };
         var output = new Option<string>("--out") { Description = "Ranked TSV to write.", Required = true };
         var tracks = new Option<string?>("--tracks") { Description = "Also write the combined per-base scores: .bw/.bigWig or .bedGraph/.bg." };
-        var feature = new Option<string>("--feature") { Description = "gene, exon, cds, intron, utr, promoter or intergenic (GTF/GFF3 only).", DefaultValueFactory = _ => "gene" };
-        feature.AcceptOnlyFromAmong("gene", "exon", "cds", "intron", "utr", "promoter", "intergenic");
+        var feature = new Option<string>("--feature") { Description = "gene (span), gene-exons (a gene's exonic bases), exon, cds, intron, utr, promoter or intergenic (GTF/GFF3 only).", DefaultValueFactory = _ => "gene" };
+        feature.AcceptOnlyFromAmong("gene", "gene-exons", "exon", "cds", "intron", "utr", "promoter", "intergenic");
         var stat = new Option<string>("--stat") { Description = "sum, mean, max, topk:K (mean of the K largest) or norm (sum/sqrt(n)).", DefaultValueFactory = _ => "mean" };
         var nullKind = new Option<string>("--null") { Description = "none, circular (shift each sequence's track) or permuted (tracks from permuted-label models, --null-scores).", DefaultValueFactory = _ => "none" };
-        nullKind.AcceptOnlyFromAmong("none", "circular", "permuted");
+        nullKind.AcceptOnlyFromAmong("none", "circular", "labels", "permuted");
         var permutations = new Option<int>("--permutations") { Description = "Circular-shift null samples.", DefaultValueFactory = _ => 1000 };
         var seed = new Option<long>("--seed") { Description = "Seed of the circular-shift null.", DefaultValueFactory = _ => 1 };
         var nullScores = new Option<string?>("--null-scores") { Description = "Comma-separated npz files from permuted-label models (same names and shapes), for --null permuted." };
@@ -49,16 +50,31 @@ internal static class RegionsCommand
             Description = "Added to annotation coordinates (an annotation local to a chunk: GTF position 1 = genome position offset + 1).",
             DefaultValueFactory = _ => 0,
         };
+        var mergeLoci = new Option<bool>("--merge-transcripts")
+        {
+            Description = "GTF/GFF3: merge genes whose transcripts share exonic bases on the same strand into one locus (RefSeq GTFs from UCSC give each transcript its own gene_id).",
+        };
+        var names = new Option<string?>("--names") { Description = "Display names for genes: LABEL=identifier pairs (gene id, gene name or transcript id), comma-separated, e.g. AXIN1=NM_003502." };
+        var member = new Option<string?>("--member") { Description = "npz member holding the scores (default: scores, attributions, contrib or nucleotide, the first present)." };
+        var labels = new Option<string?>("--labels") { Description = "--null labels: label table (name<TAB>class..., 1/0 as for train) giving each sequence's class; scores are tumour minus normal per base." };
+        var labelColumn = new Option<string?>("--label-column") { Description = "--null labels: the column of --labels (default: the only one)." };
+        var normalize = new Option<bool>("--normalize") { Description = "Divide each sequence's track by its mean absolute score first (compares where sequences put their score, not how much)." };
         var command = new Command("regions", "Aggregate per-nucleotide scores over genomic regions, test them, and rank them.")
         {
-            scores, annotation, bed, output, tracks, feature, stat, nullKind, permutations, seed, nullScores, combine, reduce, coordinates, upstream, downstream, bin, offset,
+            scores, annotation, bed, output, tracks, feature, stat, nullKind, permutations, seed, nullScores, combine, reduce, coordinates, upstream, downstream, bin, offset, mergeLoci, names, member, labels, labelColumn, normalize,
         };
         command.SetAction(parseResult =>
         {
             RegionStatistic statistic = RegionStatistic.Parse(parseResult.GetValue(stat)!);
             BaseReduction reduction = parseResult.GetValue(reduce) == "observed" ? BaseReduction.Observed : BaseReduction.Sum;
             string scoresPath = parseResult.GetValue(scores)!;
-            ScoreTracks observed = ScoreTracks.Read(scoresPath, reduction);
+            ScoreTracks observed = ScoreTracks.Read(scoresPath, reduction, parseResult.GetValue(member));
+            bool normalized = parseResult.GetValue(normalize);
+            if (normalized)
+            {
+                observed = observed.PerSequenceNormalized();
+            }
+
             string? bedPath = parseResult.GetValue(bed);
             CoordinateConvention convention = parseResult.GetValue(coordinates) switch
             {
@@ -77,6 +93,11 @@ internal static class RegionsCommand
             long shift = parseResult.GetValue(offset);
             if (isBed)
             {
+                if (parseResult.GetValue(mergeLoci) || parseResult.GetValue(names) is not null)
+                {
+                    throw new ArgumentException("--merge-transcripts and --names apply to a GTF/GFF3 annotation, not to a BED (whose regions are scored as given).");
+                }
+
                 regions = RegionCatalog.FromBed(BedReader.ReadFile(annotationPath, lenientScore: true)
                     .Select(r => r with { Start = r.Start + shift, End = r.End + shift, ThickStart = r.ThickStart + shift, ThickEnd = r.ThickEnd + shift }));
                 RegionScorer.CheckContigs(intervals, observed.Names, regions.Select(r => r.Chrom), annotationPath);
@@ -91,14 +112,15 @@ internal static class RegionsCommand
                     extents[group.Key] = (group.Min(x => x.Start), group.Max(x => x.End));
                 }
 
-                RegionFeature f = Enum.Parse<RegionFeature>(featureName, ignoreCase: true);
-                regions = RegionCatalog.FromAnnotation(genes, f, extents, parseResult.GetValue(upstream), parseResult.GetValue(downstream), parseResult.GetValue(bin), shift);
+                RegionFeature f = Enum.Parse<RegionFeature>(featureName.Replace("-", string.Empty, StringComparison.Ordinal), ignoreCase: true);
+                var loci = new GeneLoci(parseResult.GetValue(mergeLoci), parseResult.GetValue(names) is { } n ? GeneLoci.ParseLabels(n) : null);
+                regions = RegionCatalog.FromAnnotation(genes, f, extents, parseResult.GetValue(upstream), parseResult.GetValue(downstream), parseResult.GetValue(bin), shift, loci);
             }
 
             IRegionNull? nullModel = parseResult.GetValue(nullKind) switch
             {
                 "circular" => new CircularShiftNull(parseResult.GetValue(permutations), parseResult.GetValue(seed)),
-                "permuted" => PermutedNull(parseResult.GetValue(nullScores), observed, reduction),
+                "permuted" => PermutedNull(parseResult.GetValue(nullScores), observed, reduction, parseResult.GetValue(member), normalized),
                 _ => null,
             };
             if (nullModel is null && parseResult.GetValue(nullScores) is not null)
@@ -106,9 +128,19 @@ internal static class RegionsCommand
                 throw new ArgumentException("--null-scores applies to --null permuted only.");
             }
 
+            bool contrast = parseResult.GetValue(nullKind) == "labels";
+            string? labelsPath = parseResult.GetValue(labels);
+            if (contrast != (labelsPath is not null))
+            {
+                throw new ArgumentException(contrast ? "--null labels needs --labels (each sequence's class)." : "--labels applies to --null labels only.");
+            }
+
             OverlapCombine how = parseResult.GetValue(combine) == "max" ? OverlapCombine.Max : OverlapCombine.Mean;
-            List<RegionScore> result = RegionScorer.Score(regions, intervals, observed.Tracks, statistic, how, nullModel);
-            GenomeTrack track = GenomeTrack.Build(intervals, observed.Tracks, how);
+            bool[]? classes = contrast ? Classes(labelsPath!, parseResult.GetValue(labelColumn), observed.Names) : null;
+            List<RegionScore> result = classes is null
+                ? RegionScorer.Score(regions, intervals, observed.Tracks, statistic, how, nullModel)
+                : RegionScorer.ScoreContrast(regions, intervals, observed.Tracks, classes, statistic, how, parseResult.GetValue(permutations), parseResult.GetValue(seed));
+            GenomeTrack track = classes is null ? GenomeTrack.Build(intervals, observed.Tracks, how) : GenomeTrack.BuildContrast(intervals, observed.Tracks, classes, how);
             if (result.Count > 0 && result.All(r => r.CoveredBases == 0))
             {
                 // NOTE: the usual cause is an annotation in chunk-local coordinates scored against genome-coordinate headers.
@@ -127,7 +159,7 @@ internal static class RegionsCommand
             int uncovered = result.Count(r => r.CoveredBases == 0);
             RegionScore? top = result.FirstOrDefault(r => r.Rank == 1);
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"regions: {observed.Names.Count} sequences covering {track.CoveredBases} bases; {result.Count} {(isBed ? "BED" : featureName)} regions, {result.Count - uncovered} covered, {uncovered} never covered (not ranked); statistic {statistic}{(nullModel is null ? string.Empty : $", null {parseResult.GetValue(nullKind)} x {nullModel.Count}")} -> {outPath}"));
+                $"regions: {observed.Names.Count} sequences covering {track.CoveredBases} bases{(classes is null ? string.Empty : " (by both classes)")}; {result.Count} {(isBed ? "BED" : featureName)} regions, {result.Count - uncovered} covered, {uncovered} never covered (not ranked); statistic {statistic}{(nullModel is null ? string.Empty : $", null {parseResult.GetValue(nullKind)} x {nullModel.Count}")}{(classes is null ? string.Empty : $", class contrast ({classes.Count(c => c)} vs {classes.Count(c => !c)} sequences), null labels x {parseResult.GetValue(permutations)}")}{(normalized ? ", per-sequence normalised" : string.Empty)} -> {outPath}"));
             if (top is not null)
             {
                 console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -139,7 +171,33 @@ internal static class RegionsCommand
         return command;
     }
 
-    private static PermutedModelNull PermutedNull(string? list, ScoreTracks observed, BaseReduction reduction)
+    // Class per sequence from a label table: 1 = the class of interest, 0 = the other; anything else is an error naming the sequence.
+    private static bool[] Classes(string path, string? column, IReadOnlyList<string> names)
+    {
+        LabelTable table = LabelTable.Read(path);
+        int c = column is null
+            ? table.TaskNames.Count == 1 ? 0 : throw new ArgumentException($"{path} has columns {string.Join(", ", table.TaskNames)}: choose one with --label-column")
+            : table.TaskNames.ToList().IndexOf(column) is var k && k >= 0 ? k : throw new ArgumentException($"{path} has no column '{column}'; columns: {string.Join(", ", table.TaskNames)}");
+        var classes = new bool[names.Count];
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (!table.TryGet(names[i], out float[] row))
+            {
+                throw new ArgumentException($"{path}: no label for sequence '{names[i]}' (record {i + 1} of the scores)");
+            }
+
+            classes[i] = row[c] switch
+            {
+                1f => true,
+                0f => false,
+                _ => throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{path}: sequence '{names[i]}' has label {row[c]} in column {table.TaskNames[c]}; a class contrast needs 1 or 0")),
+            };
+        }
+
+        return classes;
+    }
+
+    private static PermutedModelNull PermutedNull(string? list, ScoreTracks observed, BaseReduction reduction, string? member, bool normalized)
     {
         if (string.IsNullOrWhiteSpace(list))
         {
@@ -149,7 +207,12 @@ internal static class RegionsCommand
         var sets = new List<IReadOnlyList<float[]>>();
         foreach (string path in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            ScoreTracks t = ScoreTracks.Read(path, reduction);
+            ScoreTracks t = ScoreTracks.Read(path, reduction, member);
+            if (normalized)
+            {
+                t = t.PerSequenceNormalized();
+            }
+
             if (!t.Names.SequenceEqual(observed.Names, StringComparer.Ordinal))
             {
                 throw new ArgumentException($"{path}: sequence names differ from --scores (the permuted-model scores must be for the same sequences, same order).");

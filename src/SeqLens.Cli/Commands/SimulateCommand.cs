@@ -28,9 +28,17 @@ internal static class SimulateCommand
         var annotation = new Option<string?>("--annotation") { Description = "cancer only: GTF/GFF3 in the FASTA record's own coordinates." };
         var genes = new Option<string?>("--genes") { Description = "cancer only: comma-separated target genes (names, gene ids or transcript ids; LABEL=id to label an id, e.g. AXIN1=NM_003502)." };
         var targetFraction = new Option<double>("--target-fraction") { Description = "cancer only: fraction of windows (both classes) drawn over target genes.", DefaultValueFactory = _ => 0.5 };
+        var targetUnit = new Option<string>("--target-unit") { Description = "cancer only: on-target windows overlap a target gene's span (gene), its exons (exon) or its hotspots (hotspot).", DefaultValueFactory = _ => "gene" };
+        targetUnit.AcceptOnlyFromAmong("gene", "exon", "hotspot");
+        var hotspots = new Option<int>("--hotspots") { Description = "cancer only: recurrent hotspot substitutions per target gene (0: none).", DefaultValueFactory = _ => 0 };
+        var hotspotRate = new Option<double>("--hotspot-rate") { Description = "cancer only: probability that a tumour window covering a hotspot carries it.", DefaultValueFactory = _ => new CancerOptions().HotspotRate };
+        var backgroundRate = new Option<double>("--background-rate") { Description = "cancer only: mutation rate per base in both classes.", DefaultValueFactory = _ => new CancerOptions().BackgroundRate };
+        var tumourRate = new Option<double>("--tumour-rate") { Description = "cancer only: extra mutation rate per base in target-gene exons of tumour windows.", DefaultValueFactory = _ => new CancerOptions().TumourExonRate };
+        var hotspotSeed = new Option<long>("--hotspot-seed") { Description = "cancer only: seed of the hotspot positions and alleles (keep it to draw a test set of the same cancer with another --seed).", DefaultValueFactory = _ => 1 };
+        var shuffleLabels = new Option<long?>("--shuffle-labels") { Description = "cancer only, negative control: write labels.tsv with the classes permuted among the windows (seeded); the truth stays in mutations.tsv and windows.bed." };
         var command = new Command("simulate", "Simulate DNA sequences with embedded motifs, task labels and ground truth.")
         {
-            preset, n, length, seed, output, motifs, gc, genome, annotation, genes, targetFraction,
+            preset, n, length, seed, output, motifs, gc, genome, annotation, genes, targetFraction, targetUnit, backgroundRate, tumourRate, hotspots, hotspotRate, hotspotSeed, shuffleLabels,
         };
         command.SetAction(parseResult =>
         {
@@ -42,8 +50,14 @@ internal static class SimulateCommand
                     Count = parseResult.GetValue(n),
                     Length = parseResult.GetValue(length) ?? 1000,
                     TargetFraction = parseResult.GetValue(targetFraction),
+                    TargetUnit = parseResult.GetValue(targetUnit) switch { "exon" => CancerTargetUnit.Exon, "hotspot" => CancerTargetUnit.Hotspot, _ => CancerTargetUnit.Gene },
+                    HotspotsPerGene = parseResult.GetValue(hotspots),
+                    HotspotRate = parseResult.GetValue(hotspotRate),
+                    HotspotSeed = parseResult.GetValue(hotspotSeed),
+                    BackgroundRate = parseResult.GetValue(backgroundRate),
+                    TumourExonRate = parseResult.GetValue(tumourRate),
                     Seed = parseResult.GetValue(seed),
-                }, parseResult.GetValue(output)!);
+                }, parseResult.GetValue(output)!, parseResult.GetValue(shuffleLabels));
             }
 
             if (parseResult.GetValue(genome) is not null || parseResult.GetValue(annotation) is not null || parseResult.GetValue(genes) is not null)
@@ -87,7 +101,7 @@ internal static class SimulateCommand
         return command;
     }
 
-    private static int RunCancer(CliConsole console, string? genome, string? annotation, string? genes, CancerOptions options, string dir)
+    private static int RunCancer(CliConsole console, string? genome, string? annotation, string? genes, CancerOptions options, string dir, long? shuffleLabels)
     {
         if (genome is null || annotation is null || genes is null)
         {
@@ -95,10 +109,10 @@ internal static class SimulateCommand
         }
 
         CancerResult result = CancerSimulator.Generate(genome, annotation, options with { Genes = genes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) });
-        CancerWriter.Write(dir, result);
+        CancerWriter.Write(dir, result, shuffleLabels);
         int planted = result.Windows.Sum(w => w.Mutations.Count(m => m.InTargetExon && w.Tumour));
         console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"simulate cancer: {options.Count} windows x {options.Length} bp from {result.Contig} (genome offset {result.GenomeOffset}), genes {string.Join(",", result.TargetGenes)}, {result.Windows.Sum(w => w.Mutations.Count)} mutations ({planted} in target exons of tumour windows) -> {dir} ({string.Join(", ", CancerWriter.FileNames)})"));
+            $"simulate cancer: {options.Count} windows x {options.Length} bp from {result.Contig} (genome offset {result.GenomeOffset}), genes {string.Join(",", result.TargetGenes)}, {result.Windows.Sum(w => w.Mutations.Count)} mutations ({planted} in target exons of tumour windows) -> {dir} ({string.Join(", ", CancerWriter.FileNames)}){(shuffleLabels is null ? string.Empty : "; labels.tsv holds SHUFFLED classes (negative control)")}"));
         return 0;
     }
 }

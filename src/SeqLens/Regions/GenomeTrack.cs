@@ -67,10 +67,30 @@ public sealed class GenomeTrack
         return track;
     }
 
-    /// <summary>Recomputes every value from new tracks over the same intervals (used by the nulls; no new layout).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void Fill(IReadOnlyList<float[]> tracks)
+    /// <summary>
+    /// A class-contrast track: per base, the combined value (mean or max) of the sequences with
+    /// <paramref name="group"/>[i] true minus that of the others; a base counts as covered only when both classes cover
+    /// it (its coverage is then the number of sequences of both).
+    /// </summary>
+    public static GenomeTrack BuildContrast(IReadOnlyList<GenomicInterval> intervals, IReadOnlyList<float[]> tracks, IReadOnlyList<bool> group, OverlapCombine combine = OverlapCombine.Mean)
     {
+        ArgumentNullException.ThrowIfNull(group);
+        GenomeTrack track = Build(intervals, tracks, combine);
+        track.Fill(tracks, group);
+        return track;
+    }
+
+    /// <summary>Recomputes every value from new tracks over the same intervals (used by the nulls; no new layout).</summary>
+    /// <param name="tracks">One track per interval.</param>
+    /// <param name="group">For a class contrast (see <see cref="BuildContrast"/>): the class of each sequence; null for none.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void Fill(IReadOnlyList<float[]> tracks, IReadOnlyList<bool>? group = null)
+    {
+        if (group is not null && group.Count != tracks.Count)
+        {
+            throw new ArgumentException($"GenomeTrack expects one class per track; got {group.Count} classes and {tracks.Count} tracks", nameof(group));
+        }
+
         if (_intervals.Count != tracks.Count)
         {
             throw new ArgumentException($"GenomeTrack expects one track per interval; got {_intervals.Count} intervals and {tracks.Count} tracks", nameof(tracks));
@@ -78,7 +98,7 @@ public sealed class GenomeTrack
 
         foreach (Contig c in _contigs.Values)
         {
-            c.Reset(_combine);
+            c.Reset(_combine, group is not null);
         }
 
         for (int i = 0; i < _intervals.Count; i++)
@@ -89,12 +109,12 @@ public sealed class GenomeTrack
                 throw new ArgumentException($"track {i} has {tracks[i].Length} values but its interval {x.Chrom}:{x.Start}-{x.End} has {x.Length} bases", nameof(tracks));
             }
 
-            _contigs[x.Chrom].Add(x, tracks[i], _combine);
+            _contigs[x.Chrom].Add(x, tracks[i], _combine, group is not null && !group[i]);
         }
 
         foreach (Contig c in _contigs.Values)
         {
-            c.Finish(_combine);
+            c.Finish(_combine, group is not null);
         }
     }
 
@@ -275,15 +295,29 @@ public sealed class GenomeTrack
             return b < BlockStart.Length && BlockStart[b] <= position ? BlockOffset[b] + (int)(position - BlockStart[b]) : -1;
         }
 
-        public void Reset(OverlapCombine combine)
+        /// <summary>The second class's combined values and coverage, for a class contrast.</summary>
+        private double[]? _valuesB;
+
+        private int[]? _coverageB;
+
+        public void Reset(OverlapCombine combine, bool contrast)
         {
             Array.Fill(Values, combine == OverlapCombine.Max ? double.NegativeInfinity : 0.0);
             Array.Clear(Coverage);
+            if (contrast)
+            {
+                _valuesB ??= new double[Values.Length];
+                _coverageB ??= new int[Values.Length];
+                Array.Fill(_valuesB, combine == OverlapCombine.Max ? double.NegativeInfinity : 0.0);
+                Array.Clear(_coverageB);
+            }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Add(GenomicInterval x, float[] track, OverlapCombine combine)
+        public void Add(GenomicInterval x, float[] track, OverlapCombine combine, bool toB)
         {
+            double[] values = toB ? _valuesB! : Values;
+            int[] coverage = toB ? _coverageB! : Coverage;
             int k0 = IndexOf(x.Start);
             bool minus = x.Strand == Strand.Minus;
             int n = track.Length;
@@ -296,18 +330,27 @@ public sealed class GenomeTrack
                 }
 
                 int k = k0 + (minus ? n - 1 - i : i);
-                Coverage[k]++;
-                Values[k] = combine == OverlapCombine.Max ? Math.Max(Values[k], v) : Values[k] + v;
+                coverage[k]++;
+                values[k] = combine == OverlapCombine.Max ? Math.Max(values[k], v) : values[k] + v;
             }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Finish(OverlapCombine combine)
+        public void Finish(OverlapCombine combine, bool contrast)
         {
             for (int k = 0; k < Values.Length; k++)
             {
                 int c = Coverage[k];
-                Values[k] = c == 0 ? double.NaN : combine == OverlapCombine.Max ? Values[k] : Values[k] / c;
+                double a = c == 0 ? double.NaN : combine == OverlapCombine.Max ? Values[k] : Values[k] / c;
+                if (contrast)
+                {
+                    int cb = _coverageB![k];
+                    double b = cb == 0 ? double.NaN : combine == OverlapCombine.Max ? _valuesB![k] : _valuesB![k] / cb;
+                    Coverage[k] = c > 0 && cb > 0 ? c + cb : 0;
+                    a = Coverage[k] == 0 ? double.NaN : a - b;
+                }
+
+                Values[k] = a;
             }
         }
     }

@@ -4,7 +4,8 @@ namespace SeqLens.Regions;
 
 /// <summary>
 /// Aggregates a <see cref="GenomeTrack"/> over <see cref="Region"/>s: for each region the number of covered bases
-/// and the <see cref="RegionStatistic"/> of their combined values (NaN when none is covered).
+/// and the <see cref="RegionStatistic"/> of their combined values (NaN when none is covered); a region made of
+/// <see cref="Region.Blocks"/> is aggregated over its blocks' bases.
 /// </summary>
 public static class RegionAggregator
 {
@@ -21,15 +22,18 @@ public static class RegionAggregator
         {
             Region x = regions[r];
             buffer.Count = 0;
-            track.ForEachCovered(x.Chrom, x.Start, x.End, ref buffer, static (ref Buffer b, double v) =>
+            foreach (var (start, end) in x.Parts)
             {
-                if (b.Count == b.Values.Length)
+                track.ForEachCovered(x.Chrom, start, end, ref buffer, static (ref Buffer b, double v) =>
                 {
-                    Array.Resize(ref b.Values, b.Values.Length * 2);
-                }
+                    if (b.Count == b.Values.Length)
+                    {
+                        Array.Resize(ref b.Values, b.Values.Length * 2);
+                    }
 
-                b.Values[b.Count++] = v;
-            });
+                    b.Values[b.Count++] = v;
+                });
+            }
             covered[r] = buffer.Count;
             stats[r] = statistic.Compute(buffer.Values.AsSpan(0, buffer.Count));
         }

@@ -10,7 +10,8 @@ namespace SeqLens.Regions;
 /// from BED records.
 /// </summary>
 /// <remarks>
-/// Parts shared by several transcripts of a gene (the same exon in two isoforms) are scored once: regions are
+/// Genes are those of the annotation, or loci merged from transcripts that share exonic bases (<see cref="GeneLoci"/>:
+/// RefSeq GTFs from UCSC give every transcript its own gene_id). Parts shared by several transcripts of a gene (the same exon in two isoforms) are scored once: regions are
 /// distinct per (gene, kind, start, end). Ids: the gene id for genes; <c>geneId:kind:start-end</c> (1-based closed)
 /// for parts; <c>intergenic:chrom:start-end</c> for bins; the BED name (or <c>chrom:start-end</c>) for BED records.
 /// An offset (default 0) is added to every annotation coordinate, for annotations whose coordinates
@@ -27,14 +28,25 @@ public static class RegionCatalog
     /// <param name="promoterDownstream">Promoter bases from the TSS on (default 1000).</param>
     /// <param name="intergenicBin">Intergenic bin size (default 1000).</param>
     /// <param name="offset">Added to annotation coordinates (default 0).</param>
+    /// <param name="loci">How genes are formed and named (default: as the annotation gives them).</param>
     public static List<Region> FromAnnotation(GeneAnnotation annotation, RegionFeature feature,
         IReadOnlyDictionary<string, (long Start, long End)>? extents = null,
-        int promoterUpstream = 1000, int promoterDownstream = 1000, int intergenicBin = 1000, long offset = 0)
+        int promoterUpstream = 1000, int promoterDownstream = 1000, int intergenicBin = 1000, long offset = 0, GeneLoci? loci = null)
     {
         ArgumentNullException.ThrowIfNull(annotation);
+        IReadOnlyList<GeneLocus> genes = (loci ?? GeneLoci.AsGiven).Build(annotation);
         if (feature == RegionFeature.Gene)
         {
-            return annotation.Genes.Select(g => new Region(g.Id, g.Name, g.Chrom, g.Start + offset, g.End + offset, g.Strand, "gene")).ToList();
+            return genes.Select(g => new Region(g.Id, g.Name, g.Chrom, g.Start + offset, g.End + offset, g.Strand, "gene")).ToList();
+        }
+
+        if (feature == RegionFeature.GeneExons)
+        {
+            return genes.Select(g =>
+            {
+                var blocks = GeneLoci.Union(g.Transcripts.SelectMany(t => t.Exons).Select(e => (e.Start + offset, e.End + offset)));
+                return new Region(g.Id, g.Name, g.Chrom, blocks[0].Start, blocks[^1].End, g.Strand, "gene_exons") { Blocks = blocks };
+            }).ToList();
         }
 
         if (feature == RegionFeature.Intergenic)
@@ -45,7 +57,7 @@ public static class RegionCatalog
         }
 
         var result = new List<Region>();
-        foreach (Gene g in annotation.Genes)
+        foreach (GeneLocus g in genes)
         {
             IEnumerable<GenomicInterval> parts = feature switch
             {

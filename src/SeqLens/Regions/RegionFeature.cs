@@ -23,4 +23,7 @@ public enum RegionFeature
 
     /// <summary>Fixed-size bins of the scored span outside every gene.</summary>
     Intergenic = 6,
+
+    /// <summary>One region per gene made of the union of its exons (introns are not scored).</summary>
+    GeneExons = 7,
 }

@@ -5,12 +5,18 @@ namespace SeqLens.Regions;
 
 /// <summary>
 /// Per-nucleotide score tracks of named sequences, read from an npz: <c>names</c> (N strings) and a float32/float64
-/// score array of shape (N, L) or (N, 4, L). The score array is the member called <c>scores</c>, else
-/// <c>attributions</c>, else the only float member besides <c>onehot</c>. (N, 4, L) arrays are reduced per
+/// score array of shape (N, L) or (N, 4, L). The score array is the named member, else the first of
+/// <see cref="KnownMembers"/> present, else the only float member besides <c>onehot</c>. (N, 4, L) arrays are reduced per
 /// <see cref="BaseReduction"/>; <see cref="BaseReduction.Observed"/> needs an <c>onehot</c> member of the same shape.
 /// </summary>
 public sealed class ScoreTracks
 {
+    /// <summary>
+    /// Score members looked for, in order: <c>scores</c>, <c>attributions</c>, <c>contrib</c> (<c>seqlens attribute</c>:
+    /// actual contributions, (N, 4, L)), <c>nucleotide</c> (<c>seqlens gradcam</c>: cam at nucleotide resolution, (N, L)).
+    /// </summary>
+    public static IReadOnlyList<string> KnownMembers { get; } = ["scores", "attributions", "contrib", "nucleotide"];
+
     /// <summary>Tracks with names.</summary>
     public ScoreTracks(IReadOnlyList<string> names, IReadOnlyList<float[]> tracks)
     {
@@ -34,8 +40,40 @@ public sealed class ScoreTracks
     /// <summary>Track lengths.</summary>
     public IReadOnlyList<int> Lengths => Tracks.Select(t => t.Length).ToArray();
 
+    /// <summary>
+    /// Each track divided by its mean absolute value over non-NaN bases (a track of zeros stays zeros), so every sequence
+    /// carries the same total score and a region's share measures where a sequence puts its score, not how much it
+    /// has (Grad-CAM's scale differs from sequence to sequence and between classes).
+    /// </summary>
+    public ScoreTracks PerSequenceNormalized()
+    {
+        var result = new float[Tracks.Count][];
+        for (int i = 0; i < Tracks.Count; i++)
+        {
+            float[] t = Tracks[i];
+            double sum = 0;
+            int n = 0;
+            foreach (float v in t)
+            {
+                if (!float.IsNaN(v))
+                {
+                    sum += Math.Abs(v);
+                    n++;
+                }
+            }
+
+            float scale = sum > 0 ? (float)(n / sum) : 1f;
+            result[i] = t.Select(v => v * scale).ToArray();
+        }
+
+        return new ScoreTracks(Names, result);
+    }
+
     /// <summary>Reads <paramref name="path"/>; <see cref="ParseException"/> (record 0) when members are missing or mis-shaped.</summary>
-    public static ScoreTracks Read(string path, BaseReduction reduction = BaseReduction.Sum)
+    /// <param name="path">The npz file.</param>
+    /// <param name="reduction">How (N, 4, L) scores become one value per base.</param>
+    /// <param name="member">The score member to read (default: the first of <see cref="KnownMembers"/> present).</param>
+    public static ScoreTracks Read(string path, BaseReduction reduction = BaseReduction.Sum, string? member = null)
     {
         var members = NpzFile.Read(path).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         if (!members.TryGetValue("names", out NpyArray? namesArray) || namesArray.DType != NpyDType.Unicode)
@@ -44,10 +82,18 @@ public sealed class ScoreTracks
         }
 
         string[] names = namesArray.AsStrings();
-        NpyArray scores = members.TryGetValue("scores", out NpyArray? s) ? s
-            : members.TryGetValue("attributions", out NpyArray? a) ? a
-            : members.Where(p => p.Key is not "names" and not "onehot" && p.Value.DType is NpyDType.Float32 or NpyDType.Float64).Select(p => p.Value).ToList() is [var only] ? only
-            : throw new ParseException(path, 0, 0, $"expected a float member 'scores' (or a single float array besides 'onehot'); members: {string.Join(", ", members.Keys)}");
+        NpyArray scores;
+        if (member is not null)
+        {
+            scores = members.TryGetValue(member, out NpyArray? chosen) ? chosen
+                : throw new ParseException(path, 0, 0, $"no member '{member}'; members: {string.Join(", ", members.Keys)}");
+        }
+        else
+        {
+            scores = KnownMembers.FirstOrDefault(members.ContainsKey) is { } known ? members[known]
+                : members.Where(p => p.Key is not "names" and not "onehot" && p.Value.DType is NpyDType.Float32 or NpyDType.Float64).Select(p => p.Value).ToList() is [var only] ? only
+                : throw new ParseException(path, 0, 0, $"expected a float member {string.Join(", ", KnownMembers.Select(k => "'" + k + "'"))} (or a single float array besides 'onehot'), or name one; members: {string.Join(", ", members.Keys)}");
+        }
         double[] values = scores.DType switch
         {
             NpyDType.Float32 => scores.AsSingle().Select(v => (double)v).ToArray(),

@@ -39,6 +39,30 @@ public class PredictCommandTests
     }
 
     [Fact]
+    public void Predict_WithLabels_ReportsAurocOfTheWrittenScores()
+    {
+        using var data = new TrainingCliData(48);
+        string model = data.Train("m", 2);
+        string probs = data.Path2("p.tsv");
+        var (code, stdout, stderr) = TrainingCliData.Run("predict", "--model", model, "--fasta", data.Fasta, "--labels", data.Labels, "--out", probs);
+        Assert.True(code == 0, stderr);
+
+        var truth = File.ReadAllLines(data.Labels).Skip(1).Select(r => r.Split('\t')).ToDictionary(r => r[0], r => float.Parse(r[1], CultureInfo.InvariantCulture));
+        var rows = File.ReadAllLines(probs).Skip(1).Select(r => r.Split('\t')).ToArray();
+        float[] scores = rows.Select(r => float.Parse(r[1], CultureInfo.InvariantCulture)).ToArray();
+        float[] labels = rows.Select(r => truth[r[0]]).ToArray();
+        double auroc = SeqLens.Training.Metrics.AreaUnderRoc.Compute(scores, labels);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"positive: auROC {auroc:F4}"), stdout, StringComparison.Ordinal);
+
+        // A label table whose task is not the model's is refused.
+        string other = data.Path2("other.tsv");
+        File.WriteAllLines(other, ["name\tsomething_else", .. truth.Select(kv => kv.Key + "\t" + kv.Value.ToString(CultureInfo.InvariantCulture))]);
+        var bad = TrainingCliData.Run("predict", "--model", model, "--fasta", data.Fasta, "--labels", other, "--out", probs);
+        Assert.Equal(1, bad.Code);
+        Assert.Contains("not the model's", bad.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Predict_WrongLength_NamesRecord_FitLengthCentres()
     {
         using var data = new TrainingCliData(16);

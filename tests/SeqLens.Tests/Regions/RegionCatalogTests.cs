@@ -47,6 +47,45 @@ public class RegionCatalogTests
     }
 
     [Fact]
+    public void FromAnnotation_GeneExons_OneRegionPerGeneWithItsExonUnionAsBlocks()
+    {
+        var regions = RegionCatalog.FromAnnotation(Load(), RegionFeature.GeneExons, offset: 10);
+        Assert.Equal(["A", "B"], regions.Select(r => r.Id));
+        Assert.Equal([(110L, 310L), (510L, 810L)], regions[0].Blocks!);
+        Assert.Equal((110L, 810L, 500L), (regions[0].Start, regions[0].End, regions[0].Length));
+        Assert.Equal([(1210L, 1510L)], regions[1].Blocks!);
+    }
+
+    [Fact]
+    public void GeneLoci_MergesTranscriptsSharingExonBasesOnOneStrand_AndNamesThemByLabels()
+    {
+        // RefSeq-from-UCSC style: every transcript is its own gene_id. T1 and T2 share exon bases (+ strand): one locus;
+        // T3 overlaps T1's span only through an intron, T4 shares bases with T1 but on the other strand: both stay apart.
+        const string gtf =
+            "c1\tt\texon\t101\t200\t.\t+\t.\tgene_id \"T1\"; transcript_id \"T1\";\n" +
+            "c1\tt\texon\t601\t700\t.\t+\t.\tgene_id \"T1\"; transcript_id \"T1\";\n" +
+            "c1\tt\texon\t151\t250\t.\t+\t.\tgene_id \"T2\"; transcript_id \"T2\";\n" +
+            "c1\tt\texon\t301\t400\t.\t+\t.\tgene_id \"T3\"; transcript_id \"T3\";\n" +
+            "c1\tt\texon\t651\t750\t.\t-\t.\tgene_id \"T4\"; transcript_id \"T4\";\n" +
+            "c2\tt\texon\t101\t200\t.\t+\t.\tgene_id \"T5\"; transcript_id \"T5\";\n";
+        using var tmp = IoFixtures.Temp();
+        GeneAnnotation a = GeneAnnotation.ReadFile(tmp.Write("r.gtf", gtf));
+        Assert.Equal(["T1", "T2", "T3", "T4", "T5"], GeneLoci.AsGiven.Build(a).Select(g => g.Id));
+
+        var loci = new GeneLoci(true, GeneLoci.ParseLabels("ONE=T2,FIVE=T5"));
+        var built = loci.Build(a);
+        Assert.Equal([("T1+T2", "ONE", 100L, 700L), ("T3", "T3", 300L, 400L), ("T4", "T4", 650L, 750L), ("T5", "FIVE", 100L, 200L)],
+            built.Select(g => (g.Id, g.Name, g.Start, g.End)));
+        Assert.Equal(2, built[0].Transcripts.Count);
+
+        var exons = RegionCatalog.FromAnnotation(a, RegionFeature.GeneExons, loci: loci);
+        Assert.Equal([(100L, 250L), (600L, 700L)], exons[0].Blocks!);
+
+        Assert.Throws<ArgumentException>(() => new GeneLoci(true, GeneLoci.ParseLabels("X=NOPE")).Build(a));
+        Assert.Throws<ArgumentException>(() => GeneLoci.ParseLabels("AXIN1"));
+    }
+
+    [Fact]
     public void FromAnnotation_Intergenic_BinsOutsideGenes()
     {
         GeneAnnotation a = Load();

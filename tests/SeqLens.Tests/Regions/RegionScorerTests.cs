@@ -110,4 +110,88 @@ public class RegionScorerTests
         Assert.All(samples, s => Assert.Equal(src, s.Order()));
         Assert.True(samples.Select(s => s[0]).Distinct().Count() == 5);
     }
+
+    /// <summary>1000 windows of 300 bp of two classes over 10 kb (30-fold coverage); classes alternate, scores iid N(0, 1).</summary>
+    private static (GenomicInterval[] Intervals, float[][] Tracks, bool[] Classes, List<Region> Regions) ContrastCase(long seed)
+    {
+        var rng = Rng.For(seed, 1);
+        var intervals = new GenomicInterval[1000];
+        var tracks = new float[1000][];
+        var classes = new bool[1000];
+        for (int i = 0; i < intervals.Length; i++)
+        {
+            long s = rng.NextInt(10000);
+            intervals[i] = new GenomicInterval("c1", s, s + 300, i % 5 == 0 ? Strand.Minus : Strand.Plus);
+            tracks[i] = Enumerable.Range(0, 300).Select(_ => (float)rng.NextGaussian()).ToArray();
+            classes[i] = i % 2 == 1;
+        }
+
+        var regions = Enumerable.Range(0, 50).Select(r => new Region("r" + r.ToString("D3", System.Globalization.CultureInfo.InvariantCulture), string.Empty, "c1", r * 200L, (r * 200L) + 60, Strand.None, "bed")).ToList();
+        return (intervals, tracks, classes, regions);
+    }
+
+    [Fact]
+    public void BuildContrast_EqualsPerBaseClassMeansDifference_CoveredOnlyByBothClasses()
+    {
+        var (intervals, tracks, classes, _) = ContrastCase(3);
+        GenomeTrack t = GenomeTrack.BuildContrast(intervals, tracks, classes);
+        var sums = new Dictionary<long, (double A, int NA, double B, int NB)>();
+        for (int i = 0; i < intervals.Length; i++)
+        {
+            for (int j = 0; j < 300; j++)
+            {
+                long pos = intervals[i].Strand == Strand.Minus ? intervals[i].End - 1 - j : intervals[i].Start + j;
+                var v = sums.GetValueOrDefault(pos);
+                sums[pos] = classes[i] ? (v.A + tracks[i][j], v.NA + 1, v.B, v.NB) : (v.A, v.NA, v.B + tracks[i][j], v.NB + 1);
+            }
+        }
+
+        int both = 0;
+        foreach (var (pos, v) in sums)
+        {
+            bool covered = t.TryGet("c1", pos, out double value);
+            Assert.Equal(v.NA > 0 && v.NB > 0, covered);
+            if (covered)
+            {
+                Assert.Equal((v.A / v.NA) - (v.B / v.NB), value, 1e-9);
+                both++;
+            }
+        }
+
+        Assert.Equal(both, t.CoveredBases);
+        Assert.True(both > 5000 && both < sums.Count, $"{both} of {sums.Count}");
+    }
+
+    [Fact]
+    public void ScoreContrast_NullCalibrated_PlantedClassSignalFound_DeterministicBySeed()
+    {
+        var (intervals, tracks, classes, regions) = ContrastCase(4);
+        var stat = RegionStatistic.Parse("mean");
+        List<RegionScore> nullScores = RegionScorer.ScoreContrast(regions, intervals, tracks, classes, stat, permutations: 199, seed: 2);
+        double[] p = nullScores.Where(s => s.CoveredBases > 0).Select(s => s.P).ToArray();
+        Assert.Equal(50, p.Length);
+        Assert.InRange(p.Count(v => v <= 0.05), 0, 8); // expected 2.5 of 50
+        Assert.InRange(p.Average(), 0.4, 0.6);
+
+        // Add 0.5 to class-A scores inside regions 10 and 40: those two rank first, q < 0.05.
+        var planted = tracks.Select(t => (float[])t.Clone()).ToArray();
+        for (int i = 0; i < intervals.Length; i++)
+        {
+            for (int j = 0; classes[i] && j < 300; j++)
+            {
+                long pos = intervals[i].Strand == Strand.Minus ? intervals[i].End - 1 - j : intervals[i].Start + j;
+                if ((pos >= 2000 && pos < 2060) || (pos >= 8000 && pos < 8060))
+                {
+                    planted[i][j] += 0.5f;
+                }
+            }
+        }
+
+        List<RegionScore> found = RegionScorer.ScoreContrast(regions, intervals, planted, classes, stat, permutations: 999, seed: 2);
+        Assert.Equal(["r010", "r040"], found.Take(2).Select(s => s.Region.Id).Order(StringComparer.Ordinal));
+        Assert.All(found.Take(2), s => Assert.True(s.Q < 0.05, $"{s.Region.Id} q {s.Q}"));
+        List<RegionScore> again = RegionScorer.ScoreContrast(regions, intervals, planted, classes, stat, permutations: 999, seed: 2);
+        Assert.Equal(found.Select(s => s.P), again.Select(s => s.P));
+        Assert.Throws<ArgumentException>(() => RegionScorer.ScoreContrast(regions, intervals, tracks, new bool[1000], stat));
+    }
 }

@@ -50,4 +50,32 @@ public class ScoreTracksTests
         NpzFile.Write(noOnehot, [new("names", NpyArray.FromStrings(["a"])), new("scores", NpyArray.FromSingle(new float[8], 1, 4, 2))]);
         Assert.Contains("onehot", Assert.Throws<ParseException>(() => ScoreTracks.Read(noOnehot, BaseReduction.Observed)).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Read_PicksGradCamAndAttributionMembers_OrTheNamedOne()
+    {
+        using var tmp = IoFixtures.Temp();
+        // A gradcam npz: cam at node resolution (N, Lnode) and nucleotide (N, L); the nucleotide map is the track.
+        string cam = tmp.File("cam.npz");
+        NpzFile.Write(cam, [new("names", NpyArray.FromStrings(["a"])), new("cam", NpyArray.FromSingle([9f, 9f], 1, 2)), new("nucleotide", NpyArray.FromSingle([1f, 2f, 3f], 1, 3)), new("weights", NpyArray.FromSingle([5f], 1, 1))]);
+        Assert.Equal([1f, 2f, 3f], ScoreTracks.Read(cam).Tracks[0]);
+        Assert.Equal([9f, 9f], ScoreTracks.Read(cam, member: "cam").Tracks[0]);
+        Assert.Contains("no member 'nope'", Assert.Throws<ParseException>(() => ScoreTracks.Read(cam, member: "nope")).Message, StringComparison.Ordinal);
+
+        // An attribute npz: contrib (N, 4, L) wins over hypothetical; summed over bases.
+        string attr = tmp.File("attr.npz");
+        NpzFile.Write(attr, [new("names", NpyArray.FromStrings(["a"])), new("hypothetical", NpyArray.FromSingle(new float[8], 1, 4, 2)), new("contrib", NpyArray.FromSingle([1, 0, 0, 2, 0, 0, 0, 0], 1, 4, 2))]);
+        Assert.Equal([1f, 2f], ScoreTracks.Read(attr).Tracks[0]);
+    }
+
+    [Fact]
+    public void PerSequenceNormalized_MeanAbsoluteValueOne_ZerosAndNaNKept()
+    {
+        var t = new ScoreTracks(["a", "b", "c"], [[2f, -2f, float.NaN, 4f], [0f, 0f], [0.5f]]);
+        ScoreTracks n = t.PerSequenceNormalized();
+        Assert.Equal([0.75f, -0.75f, float.NaN, 1.5f], n.Tracks[0]);
+        Assert.Equal([0f, 0f], n.Tracks[1]);
+        Assert.Equal([1f], n.Tracks[2]);
+        Assert.Equal(t.Names, n.Names);
+    }
 }

@@ -36,7 +36,7 @@ public sealed class GradCamExplainer
         _graph = graph;
         _node = graph[layer];
         Options = options ?? new GradCamOptions();
-        Field = ReceptiveField.Of(graph, _node);
+        Field = ReceptiveField.Of(graph, _node, Options.Recurrence);
         if (graph.Outputs[0].Node.SampleShape.Length != 1)
         {
             throw new ArgumentException($"Grad-CAM needs a first output of per-sample shape (tasks); '{graph.Outputs[0].Node.Name}' has {Tensor.FormatShape(graph.Outputs[0].Node.SampleShape)}.");

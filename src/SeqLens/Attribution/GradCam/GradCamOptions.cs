@@ -12,6 +12,12 @@ public sealed record GradCamOptions
     /// <summary>Also compute guided Grad-CAM: nucleotide cam × gradient × input, per channel (default false).</summary>
     public bool Guided { get; init; }
 
+    /// <summary>
+    /// How positions of a QRNN node map to nucleotides (default <see cref="RecurrentField.Local"/>: each step stands for
+    /// its own input window; <see cref="RecurrentField.Prefix"/> is the exact, unbounded field, which blurs the map).
+    /// </summary>
+    public RecurrentField Recurrence { get; init; } = RecurrentField.Local;
+
     /// <summary>Mean (default) or max of the covering node positions for each nucleotide.</summary>
     public NucleotideAggregation Aggregation { get; init; } = NucleotideAggregation.Mean;
 }

@@ -12,7 +12,8 @@ namespace SeqLens.Attribution.GradCam;
 /// and constant affine maps keep them; a convolution or pooling window with stride S, dilation D, left padding P maps output p to the taps
 /// <c>q = p·S − P + j·D</c> (j = 0 … K−1) and takes the union of the taps' intervals (taps in the padding see nothing);
 /// Pad shifts by its left padding; Slice on the length axis picks <c>q = first + p·step</c>; Reverse picks
-/// <c>q = L − 1 − p</c>; a QRNN fo-pool sees every q ≤ p (a prefix: the recurrence has an unbounded field).
+/// <c>q = L − 1 − p</c>; a QRNN fo-pool sees every q ≤ p (a prefix: the recurrence has an unbounded field), or, with
+/// <see cref="RecurrentField.Local"/>, only its own input position p.
 /// Ops with several inputs (Add, Sub, Mul, Concat over channels) take the union over inputs: for a DAG the field is
 /// the union over paths (as an interval: the hull, so a dilated window whose taps see disjoint stretches covers the gaps too). Concat along the length axis maps each output position to its segment.</para>
 /// <para>Non-local ops (Dense, Flatten, global pooling, Reshape, Transpose, reductions, softmax over length) have no
@@ -62,7 +63,10 @@ public sealed class ReceptiveField
 
     /// <summary>The field of <paramref name="node"/> with respect to the graph's single <c>(channels, length)</c> input.</summary>
     /// <exception cref="ArgumentException">The node or an op on its paths has no position-wise field.</exception>
-    public static ReceptiveField Of(Graph graph, Node node)
+    /// <param name="graph">The graph.</param>
+    /// <param name="node">The node whose positions are mapped.</param>
+    /// <param name="recurrence">How a QRNN fo-pool maps its positions (default: the exact prefix).</param>
+    public static ReceptiveField Of(Graph graph, Node node, RecurrentField recurrence = RecurrentField.Prefix)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(node);
@@ -71,12 +75,12 @@ public sealed class ReceptiveField
             throw new ArgumentException($"Receptive fields need a graph with one (channels, length) input; this one has {string.Join(", ", graph.Inputs.Select(i => i.Name + " " + Tensor.FormatShape(i.SampleShape)))}.");
         }
 
-        var memo = new Dictionary<Node, (int[] S, int[] E)>();
+        var memo = new Memo { Recurrence = recurrence };
         (int[] s, int[] e) = Compute(node, memo);
         return new ReceptiveField(graph.Inputs[0].SampleShape[1], s, e);
     }
 
-    private static (int[] S, int[] E) Compute(Node node, Dictionary<Node, (int[] S, int[] E)> memo)
+    private static (int[] S, int[] E) Compute(Node node, Memo memo)
     {
         if (memo.TryGetValue(node, out var known))
         {
@@ -170,7 +174,7 @@ public sealed class ReceptiveField
                         (int[] us, int[] ue) = Input(node, 0, memo);
                         for (int p = 0; p < length; p++)
                         {
-                            if (p > 0)
+                            if (p > 0 && memo.Recurrence == RecurrentField.Prefix)
                             {
                                 start[p] = start[p - 1];
                                 end[p] = end[p - 1];
@@ -231,7 +235,7 @@ public sealed class ReceptiveField
         return (start, end);
     }
 
-    private static (int[] S, int[] E) Input(Node node, int i, Dictionary<Node, (int[] S, int[] E)> memo) => Compute(node.Inputs[i], memo);
+    private static (int[] S, int[] E) Input(Node node, int i, Memo memo) => Compute(node.Inputs[i], memo);
 
     private static void Copy((int[] S, int[] E) up, int[] start, int[] end)
     {
@@ -260,5 +264,10 @@ public sealed class ReceptiveField
 
         start[p] = Math.Min(start[p], us[q]);
         end[p] = Math.Max(end[p], ue[q]);
+    }
+
+    private sealed class Memo : Dictionary<Node, (int[] S, int[] E)>
+    {
+        public RecurrentField Recurrence { get; init; }
     }
 }

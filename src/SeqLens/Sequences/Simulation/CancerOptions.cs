@@ -20,11 +20,35 @@ public sealed record CancerOptions
     /// <summary>Fraction of windows (of either class) drawn to overlap a target gene (default 0.5).</summary>
     public double TargetFraction { get; init; } = 0.5;
 
+    /// <summary>
+    /// What an on-target window overlaps: the target genes' whole spans (default) or their exons. Exons make a denser
+    /// signal (a 1000-bp window inside a 65-kb gene such as AXIN1 usually holds no exon base); the sampling stays the
+    /// same for both classes.
+    /// </summary>
+    public CancerTargetUnit TargetUnit { get; init; } = CancerTargetUnit.Gene;
+
     /// <summary>Background mutation rate of both classes (default 0.002).</summary>
     public double BackgroundRate { get; init; } = 0.002;
 
     /// <summary>Extra rate in target-gene exons of tumour windows (default 0.03).</summary>
     public double TumourExonRate { get; init; } = 0.03;
+
+    /// <summary>
+    /// Recurrent hotspot substitutions per target gene (default 0: none), as driver genes carry in real tumours
+    /// (e.g. KRAS codon 12). Each hotspot is a fixed base of the gene's exons with a fixed alternative base, spread over
+    /// the gene's exons; a tumour window covering it carries the variant with probability <see cref="HotspotRate"/>.
+    /// Normal windows never carry it (beyond background chance).
+    /// </summary>
+    public int HotspotsPerGene { get; init; }
+
+    /// <summary>
+    /// Seed of the hotspot positions and alleles (default 1), separate from <see cref="Seed"/>: simulations with different
+    /// seeds and the same hotspot seed draw new windows of the same "cancer" (a held-out test set shares the drivers).
+    /// </summary>
+    public long HotspotSeed { get; init; } = 1;
+
+    /// <summary>Probability that a tumour window covering a hotspot carries its variant (default 0.9).</summary>
+    public double HotspotRate { get; init; } = 0.9;
 
     /// <summary>Fraction of mutations that are 1-3 base insertions (default 0.1); the same fraction are 1-3 base deletions; the rest substitutions.</summary>
     public double IndelFraction { get; init; } = 0.1;

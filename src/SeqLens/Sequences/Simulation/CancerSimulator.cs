@@ -14,7 +14,8 @@ namespace SeqLens.Sequences.Simulation;
 /// <remarks>
 /// <para>Sampling (the same for both classes, so a model cannot separate them by position): window <c>i</c> is
 /// tumour when <c>i</c> is odd; independently of its class, with probability <see cref="CancerOptions.TargetFraction"/>
-/// its start is uniform over the starts whose reference window overlaps a target gene, otherwise uniform over the
+/// its start is uniform over the starts whose reference window overlaps a target gene (or, with
+/// <see cref="CancerTargetUnit.Exon"/>, a target-gene exon), otherwise uniform over the
 /// whole record. Normal windows therefore overlap target genes exactly as often as tumour ones.</para>
 /// <para>Mutations: walking the source from the start, each source base mutates with probability
 /// <see cref="CancerOptions.BackgroundRate"/>, plus <see cref="CancerOptions.TumourExonRate"/> when the window is tumour
@@ -23,9 +24,13 @@ namespace SeqLens.Sequences.Simulation;
 /// <see cref="CancerOptions.Length"/> bases by reading on through the source (a slightly longer source than the window
 /// is available by construction: starts leave <c>L/10 + 16</c> bases of slack, and a deletion that would exhaust the
 /// record is not made).</para>
+/// <para>Hotspots (<see cref="CancerOptions.HotspotsPerGene"/>): recurrent substitutions at fixed exon bases of each
+/// target gene; a tumour window whose source walk reaches a hotspot base carries the hotspot's alternative base with
+/// probability <see cref="CancerOptions.HotspotRate"/> (otherwise the base takes the usual rates).</para>
 /// <para>Coordinates: the annotation is read in the FASTA record's own frame (GTF position 1 = the record's first
 /// base; the shared chr16 chunk's GTF is such a local annotation, and its contig name equals the record id). Names are
-/// <c>contig:start-end</c>, 1-based closed genome coordinates of the reference window of length L at the source
+/// <c>w{index}::contig:start-end</c> (the bedtools getfasta form, so two windows drawn at the same start keep distinct
+/// names; the index is zero-padded), with 1-based closed genome coordinates of the reference window of length L at the source
 /// start: genome position = record position + <see cref="CancerOptions.GenomeOffset"/> (186963 for the shared
 /// chunk, read from its description "186964 397118 +"). To score regions of such windows with the local GTF, pass
 /// <c>seqlens regions --annotation-offset</c> with that offset. Indels shift downstream bases by their net length; the
@@ -35,6 +40,9 @@ public static partial class CancerSimulator
 {
     /// <summary>The preset name on the command line.</summary>
     public const string PresetName = "cancer";
+
+    /// <summary>Window names start with this letter and the zero-padded window index, then <c>::contig:start-end</c>.</summary>
+    public const string WindowPrefix = "w";
 
     [GeneratedRegex(@"^\s*(?<start>\d+)\s+(?<end>\d+)", RegexOptions.CultureInvariant)]
     private static partial Regex DescriptionPattern();
@@ -100,7 +108,15 @@ public static partial class CancerSimulator
         }
 
         var exons = Merge(genes.SelectMany(g => g.Gene.Transcripts.SelectMany(t => t.Exons).Select(e => (e.Start, e.End, g.Label))));
-        var onTargetStarts = MergeSpans(genes.Select(g => (Math.Max(0, g.Gene.Start - length + 1), Math.Min(maxStart + 1, g.Gene.End))).Where(s => s.Item1 < s.Item2));
+        List<CancerHotspot> hotspots = Hotspots(genome, genes.Select(g => g.Label).ToList(), exons, options);
+        var hotspotAt = hotspots.ToDictionary(h => h.Position);
+        IEnumerable<(long Start, long End)> targets = options.TargetUnit switch
+        {
+            CancerTargetUnit.Exon => exons.Select(e => (e.Start, e.End)),
+            CancerTargetUnit.Hotspot => hotspots.Select(h => (h.Position, h.Position + 1)),
+            _ => genes.Select(g => (g.Gene.Start, g.Gene.End)),
+        };
+        var onTargetStarts = MergeSpans(targets.Select(t => (Math.Max(0, t.Start - length + 1), Math.Min(maxStart + 1, t.End))).Where(s => s.Item1 < s.Item2));
         if (onTargetStarts.Count == 0 && options.TargetFraction > 0)
         {
             throw new ArgumentException("no window start overlaps the target genes (genes too close to the record ends for this window length)");
@@ -110,18 +126,19 @@ public static partial class CancerSimulator
         long offset = options.GenomeOffset ?? 0;
         string name0 = contig ?? annotationChrom;
         var windows = new CancerWindow[options.Count];
+        string width = "D" + options.Count.ToString(CultureInfo.InvariantCulture).Length.ToString(CultureInfo.InvariantCulture);
         for (int i = 0; i < options.Count; i++)
         {
             Rng rng = Rng.For(options.Seed, i);
             bool tumour = i % 2 == 1;
             bool onTarget = rng.NextDouble() < options.TargetFraction;
             long start = onTarget ? Pick(onTargetStarts, (long)(rng.NextDouble() * onTargetTotal)) : (long)(rng.NextDouble() * (maxStart + 1));
-            var (seq, mutations) = Mutate(genome, start, length, tumour, exons, options, rng);
-            string name = string.Create(CultureInfo.InvariantCulture, $"{name0}:{offset + start + 1}-{offset + start + length}");
+            var (seq, mutations) = Mutate(genome, start, length, tumour, exons, hotspotAt, options, rng);
+            string name = string.Create(CultureInfo.InvariantCulture, $"{WindowPrefix}{i.ToString(width, CultureInfo.InvariantCulture)}::{name0}:{offset + start + 1}-{offset + start + length}");
             windows[i] = new CancerWindow(name, tumour, seq, start, onTarget, mutations);
         }
 
-        return new CancerResult(windows, name0, offset, genes.Select(g => g.Label).ToList(), exons.Select(e => (e.Start, e.End)).ToList());
+        return new CancerResult(windows, name0, offset, genes.Select(g => g.Label).ToList(), exons.Select(e => (e.Start, e.End)).ToList(), hotspots);
     }
 
     /// <summary>The contig name and 0-based genome offset of a record (see <see cref="CancerOptions.GenomeOffset"/>).</summary>
@@ -160,6 +177,16 @@ public static partial class CancerSimulator
             }
         }
 
+        if (o.HotspotsPerGene < 0 || !(o.HotspotRate >= 0 && o.HotspotRate <= 1))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"hotspots per gene must be >= 0 and the hotspot rate in [0, 1]; got {o.HotspotsPerGene} and {o.HotspotRate}"));
+        }
+
+        if (o.TargetUnit == CancerTargetUnit.Hotspot && o.HotspotsPerGene == 0)
+        {
+            throw new ArgumentException("target unit 'hotspot' needs hotspots (--hotspots K with K >= 1)");
+        }
+
         if (!(o.IndelFraction >= 0 && o.IndelFraction <= 0.5))
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"indel fraction must be in [0, 0.5]; got {o.IndelFraction}"));
@@ -167,7 +194,7 @@ public static partial class CancerSimulator
     }
 
     private static (string Sequence, List<CancerMutation> Mutations) Mutate(string genome, long start, int length, bool tumour,
-        List<(long Start, long End, string Gene)> exons, CancerOptions o, Rng rng)
+        List<(long Start, long End, string Gene)> exons, Dictionary<long, CancerHotspot> hotspots, CancerOptions o, Rng rng)
     {
         const string bases = "ACGT";
         var output = new StringBuilder(length);
@@ -179,6 +206,14 @@ public static partial class CancerSimulator
             double rate = o.BackgroundRate + (tumour && exonGene is not null ? o.TumourExonRate : 0);
             char refBase = genome[(int)src];
             string gene = exonGene ?? string.Empty;
+            if (tumour && hotspots.TryGetValue(src, out CancerHotspot? hotspot) && rng.NextDouble() < o.HotspotRate)
+            {
+                mutations.Add(new CancerMutation("SNV", src, output.Length, refBase.ToString(), hotspot.Alt.ToString(), true, hotspot.Gene, Hotspot: true));
+                output.Append(hotspot.Alt);
+                src++;
+                continue;
+            }
+
             if (rng.NextDouble() >= rate)
             {
                 output.Append(refBase);
@@ -229,6 +264,43 @@ public static partial class CancerSimulator
         }
 
         return (output.ToString(), mutations);
+    }
+
+    // Hotspots of each gene are spread over its exons in order (hotspot j in exon floor((j + 0.5)·n/K), cycling when K > n),
+    // at a uniform base at least 5 bases inside the exon when it is long enough; drawn from their own stream (hotspot seed, -1, gene).
+    private static List<CancerHotspot> Hotspots(string genome, List<string> labels, List<(long Start, long End, string Gene)> exons, CancerOptions o)
+    {
+        const string bases = "ACGT";
+        var result = new List<CancerHotspot>();
+        var taken = new HashSet<long>();
+        for (int gi = 0; gi < labels.Count && o.HotspotsPerGene > 0; gi++)
+        {
+            var own = exons.Where(e => e.Gene == labels[gi]).ToList();
+            if (own.Count == 0)
+            {
+                continue;
+            }
+
+            Rng rng = Rng.For(o.HotspotSeed, -1, gi);
+            int k = o.HotspotsPerGene;
+            for (int j = 0; j < k; j++)
+            {
+                var (start, end, _) = own[k <= own.Count ? (int)((j + 0.5) * own.Count / k) : j % own.Count];
+                int margin = end - start > 20 ? 5 : 0;
+                for (int attempt = 0; attempt < 64; attempt++)
+                {
+                    long p = start + margin + rng.NextInt((int)(end - start - (2 * margin)));
+                    int r = bases.IndexOf(genome[(int)p], StringComparison.Ordinal);
+                    if (r >= 0 && taken.Add(p))
+                    {
+                        result.Add(new CancerHotspot(p, labels[gi], bases[r], bases[(r + 1 + rng.NextInt(3)) % 4]));
+                        break;
+                    }
+                }
+            }
+        }
+
+        return [.. result.OrderBy(h => h.Position)];
     }
 
     private static string? ExonGene(List<(long Start, long End, string Gene)> exons, long position)

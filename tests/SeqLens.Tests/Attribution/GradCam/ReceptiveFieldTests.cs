@@ -75,6 +75,29 @@ public class ReceptiveFieldTests
     }
 
     [Fact]
+    public void Qrnn_LocalRecurrence_EachStepSeesItsOwnGateWindow()
+    {
+        var b = new GraphBuilder(1);
+        Node x = b.Input("x", 4, 8);
+        Node q = b.Qrnn(x, 2, kernelWidth: 3, bidirectional: true, name: "q");
+        Graph g = b.Build(b.GlobalMaxPool(q));
+
+        // Forward: the width-3 causal conv ending at p, [p − 2, p + 1) ∩ [0, 8); backward (reversed): [p, p + 3) ∩ [0, 8).
+        ReceptiveField fwd = ReceptiveField.Of(g, g["q.l0.fwd.pool"], RecurrentField.Local);
+        Assert.Equal([0, 0, 0, 1, 2, 3, 4, 5], fwd.Start);
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], fwd.End);
+        ReceptiveField bwd = ReceptiveField.Of(g, g["q.l0.bwd.unrev"], RecurrentField.Local);
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6, 7], bwd.Start);
+        Assert.Equal([3, 4, 5, 6, 7, 8, 8, 8], bwd.End);
+        ReceptiveField both = ReceptiveField.Of(g, g["q"], RecurrentField.Local);
+        Assert.Equal([0, 0, 0, 1, 2, 3, 4, 5], both.Start);
+        Assert.Equal([3, 4, 5, 6, 7, 8, 8, 8], both.End);
+
+        // The default stays the exact (prefix) field.
+        Assert.All(ReceptiveField.Of(g, g["q.l0.fwd.pool"]).Start, v => Assert.Equal(0, v));
+    }
+
+    [Fact]
     public void NonLocalNode_IsAnErrorNamingIt()
     {
         var b = new GraphBuilder(1);

@@ -75,6 +75,54 @@ public class CancerSimulatorTests
     }
 
     [Fact]
+    public void Generate_NamesAreUniqueEvenWhenWindowsShareAStart()
+    {
+        // 400 windows of 300 bp drawn over 1000 bases of exons: many share a start, yet every name is distinct.
+        CancerResult x = CancerSimulator.Generate("g", Genome(), Annotation(), Options() with { TargetFraction = 1, TargetUnit = CancerTargetUnit.Exon });
+        Assert.True(x.Windows.Select(w => w.SourceStart).Distinct().Count() < x.Windows.Count);
+        Assert.Equal(x.Windows.Count, x.Windows.Select(w => w.Name).Distinct(StringComparer.Ordinal).Count());
+        Assert.StartsWith("w000::g:", x.Windows[0].Name, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Generate_Hotspots_FixedByHotspotSeed_CarriedOnlyByTumourWindows()
+    {
+        CancerOptions o = Options() with { HotspotsPerGene = 3, HotspotRate = 0.8, TargetUnit = CancerTargetUnit.Hotspot, TargetFraction = 1 };
+        CancerResult a = CancerSimulator.Generate("g", Genome(), Annotation(), o);
+        CancerResult b = CancerSimulator.Generate("g", Genome(), Annotation(), o with { Seed = 99 });
+        CancerResult c = CancerSimulator.Generate("g", Genome(), Annotation(), o with { HotspotSeed = 2 });
+
+        // Three per gene, in the gene's exons, the same for any window seed; another hotspot seed moves them.
+        Assert.Equal(6, a.Hotspots.Count);
+        Assert.Equal(a.Hotspots, b.Hotspots);
+        Assert.NotEqual(a.Hotspots, c.Hotspots);
+        Assert.All(a.Hotspots, h => Assert.True(InTarget(h.Position)));
+        Assert.All(a.Hotspots, h => Assert.NotEqual(h.Ref, h.Alt));
+
+        // Every window covers a hotspot; tumour windows carry hotspot variants (at ~0.8 per covered hotspot), normal ones never.
+        var at = a.Hotspots.ToDictionary(h => h.Position);
+        Assert.All(a.Windows, w => Assert.Contains(a.Hotspots, h => h.Position >= w.SourceStart && h.Position < w.SourceStart + 300));
+        Assert.All(a.Windows.Where(w => !w.Tumour), w => Assert.DoesNotContain(w.Mutations, m => m.Hotspot));
+        var carried = a.Windows.Where(w => w.Tumour).SelectMany(w => w.Mutations.Where(m => m.Hotspot)).ToList();
+        Assert.All(carried, m => Assert.Equal((at[m.Position].Ref.ToString(), at[m.Position].Alt.ToString(), "SNV"), (m.Ref, m.Alt, m.Kind)));
+        double fraction = a.Windows.Count(w => w.Tumour && w.Mutations.Any(m => m.Hotspot)) / (double)a.Windows.Count(w => w.Tumour);
+        Assert.InRange(fraction, 0.7, 1.0);
+        Assert.Throws<ArgumentException>(() => CancerSimulator.Generate("g", Genome(), Annotation(), Options() with { TargetUnit = CancerTargetUnit.Hotspot }));
+    }
+
+    [Fact]
+    public void Generate_ExonTargetUnit_EveryOnTargetWindowOverlapsATargetExon()
+    {
+        CancerResult gene = CancerSimulator.Generate("g", Genome(), Annotation(), Options() with { TargetFraction = 1 });
+        CancerResult exon = CancerSimulator.Generate("g", Genome(), Annotation(), Options() with { TargetFraction = 1, TargetUnit = CancerTargetUnit.Exon });
+        static bool Overlaps(CancerWindow w) => TargetExons.Any(e => w.SourceStart < e.E && w.SourceStart + 300 > e.S);
+        Assert.All(exon.Windows, w => Assert.True(Overlaps(w), w.Name));
+
+        // Gene ONE spans 2000-3100 with an intron of 500: some gene-span windows (300 bp) sit in the intron only.
+        Assert.Contains(gene.Windows, w => !Overlaps(w));
+    }
+
+    [Fact]
     public void Generate_SequenceDiffersFromReferenceOnlyByRecordedMutations()
     {
         string genome = Genome();
