@@ -20,12 +20,19 @@ public class DemoCommandTests
             Assert.StartsWith("test auROC ", one.Out, StringComparison.Ordinal);
             double auroc = double.Parse(one.Out.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2], CultureInfo.InvariantCulture);
             Assert.InRange(auroc, 0, 1);
-            foreach (string f in new[] { "model.safetensors", "model.json", "training_log.tsv", Path.Combine("data", "sequences.fa") })
+            foreach (string f in new[] { "model.safetensors", "model.json", "training_log.tsv", Path.Combine("data", "sequences.fa"), "explain.npz" })
             {
                 Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "one", f)), File.ReadAllBytes(Path.Combine(dir, "two", f)));
             }
 
             Assert.Contains("demo: train done", one.Err, StringComparison.Ordinal);
+
+            // The explain step: DeepLIFT-SHAP scores of the positive test sequences, written like `seqlens attribute`.
+            string explain = one.Out.Split('\n').Single(l => l.StartsWith("explain: ", StringComparison.Ordinal));
+            Assert.Contains("DeepLIFT-SHAP", explain, StringComparison.Ordinal);
+            var members = SeqLens.IO.Npy.NpzFile.Read(Path.Combine(dir, "one", "explain.npz")).ToDictionary(m => m.Key, m => m.Value);
+            Assert.Equal(members["onehot"].Shape, members["contrib"].Shape);
+            Assert.Equal(members["names"].Shape[0], members["contrib"].Shape[0]);
         }
         finally
         {
