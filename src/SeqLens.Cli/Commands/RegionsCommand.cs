@@ -56,7 +56,7 @@ internal static class RegionsCommand
         };
         var names = new Option<string?>("--names") { Description = "Display names for genes: LABEL=identifier pairs (gene id, gene name or transcript id), comma-separated, e.g. AXIN1=NM_003502." };
         var member = new Option<string?>("--member") { Description = "npz member holding the scores (default: scores, attributions, contrib or nucleotide, the first present)." };
-        var labels = new Option<string?>("--labels") { Description = "--null labels: label table (name<TAB>class..., 1/0 as for train) giving each sequence's class; scores are tumour minus normal per base." };
+        var labels = new Option<string?>("--labels") { Description = "Label table (name<TAB>class..., 1/0 as for train): score the class contrast (tumour minus normal per base), tested with --null labels or --null permuted." };
         var labelColumn = new Option<string?>("--label-column") { Description = "--null labels: the column of --labels (default: the only one)." };
         var normalize = new Option<bool>("--normalize") { Description = "Divide each sequence's track by its mean absolute score first (compares where sequences put their score, not how much)." };
         var command = new Command("regions", "Aggregate per-nucleotide scores over genomic regions, test them, and rank them.")
@@ -128,18 +128,25 @@ internal static class RegionsCommand
                 throw new ArgumentException("--null-scores applies to --null permuted only.");
             }
 
-            bool contrast = parseResult.GetValue(nullKind) == "labels";
             string? labelsPath = parseResult.GetValue(labels);
-            if (contrast != (labelsPath is not null))
+            bool contrast = labelsPath is not null;
+            if (parseResult.GetValue(nullKind) == "labels" && !contrast)
             {
-                throw new ArgumentException(contrast ? "--null labels needs --labels (each sequence's class)." : "--labels applies to --null labels only.");
+                throw new ArgumentException("--null labels needs --labels (each sequence's class).");
+            }
+
+            if (contrast && parseResult.GetValue(nullKind) is not ("labels" or "permuted"))
+            {
+                throw new ArgumentException("--labels (a class contrast) goes with --null labels (permute the classes) or --null permuted (permuted-label models' contrasts).");
             }
 
             OverlapCombine how = parseResult.GetValue(combine) == "max" ? OverlapCombine.Max : OverlapCombine.Mean;
             bool[]? classes = contrast ? Classes(labelsPath!, parseResult.GetValue(labelColumn), observed.Names) : null;
             List<RegionScore> result = classes is null
                 ? RegionScorer.Score(regions, intervals, observed.Tracks, statistic, how, nullModel)
-                : RegionScorer.ScoreContrast(regions, intervals, observed.Tracks, classes, statistic, how, parseResult.GetValue(permutations), parseResult.GetValue(seed));
+                : nullModel is not null
+                    ? RegionScorer.ScoreContrastAgainstModels(regions, intervals, observed.Tracks, classes, statistic, nullModel, how)
+                    : RegionScorer.ScoreContrast(regions, intervals, observed.Tracks, classes, statistic, how, parseResult.GetValue(permutations), parseResult.GetValue(seed));
             GenomeTrack track = classes is null ? GenomeTrack.Build(intervals, observed.Tracks, how) : GenomeTrack.BuildContrast(intervals, observed.Tracks, classes, how);
             if (result.Count > 0 && result.All(r => r.CoveredBases == 0))
             {
@@ -159,7 +166,7 @@ internal static class RegionsCommand
             int uncovered = result.Count(r => r.CoveredBases == 0);
             RegionScore? top = result.FirstOrDefault(r => r.Rank == 1);
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"regions: {observed.Names.Count} sequences covering {track.CoveredBases} bases{(classes is null ? string.Empty : " (by both classes)")}; {result.Count} {(isBed ? "BED" : featureName)} regions, {result.Count - uncovered} covered, {uncovered} never covered (not ranked); statistic {statistic}{(nullModel is null ? string.Empty : $", null {parseResult.GetValue(nullKind)} x {nullModel.Count}")}{(classes is null ? string.Empty : $", class contrast ({classes.Count(c => c)} vs {classes.Count(c => !c)} sequences), null labels x {parseResult.GetValue(permutations)}")}{(normalized ? ", per-sequence normalised" : string.Empty)} -> {outPath}"));
+                $"regions: {observed.Names.Count} sequences covering {track.CoveredBases} bases{(classes is null ? string.Empty : " (by both classes)")}; {result.Count} {(isBed ? "BED" : featureName)} regions, {result.Count - uncovered} covered, {uncovered} never covered (not ranked); statistic {statistic}{(nullModel is null ? string.Empty : $", null {parseResult.GetValue(nullKind)} x {nullModel.Count}")}{(classes is null ? string.Empty : $", class contrast ({classes.Count(c => c)} vs {classes.Count(c => !c)} sequences){(nullModel is null ? $", null labels x {parseResult.GetValue(permutations)}" : string.Empty)}")}{(normalized ? ", per-sequence normalised" : string.Empty)} -> {outPath}"));
             if (top is not null)
             {
                 console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -113,6 +113,33 @@ public class RegionsCommandTests
         Assert.False(File.Exists(tmp.File("x.tsv")));
     }
 
+    [Fact]
+    public void Regions_ClassContrast_LabelsAndPermutedModelNulls_AndErrors()
+    {
+        using var tmp = IoFixtures.Temp();
+        string scores = WriteScores(tmp);
+        string gtf = tmp.Write("g.gtf", Gtf);
+        var names = NpzFile.Read(scores).Single(m => m.Key == "names").Value.AsStrings();
+
+        // Windows alternate classes; every window has score 1 in gene B's exon, so the classes do not differ anywhere.
+        string labels = tmp.Write("labels.tsv", "name\ttumour\n" + string.Concat(names.Select((n, i) => n + "\t" + (i % 2).ToString(CultureInfo.InvariantCulture) + "\n")));
+        string tsv = tmp.File("ranked.tsv");
+        var (code, stdout, stderr) = Run("regions", "--scores", scores, "--annotation", gtf, "--out", tsv, "--feature", "gene-exons",
+            "--stat", "mean", "--null", "labels", "--labels", labels, "--permutations", "99");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("class contrast (14 vs 15 sequences), null labels x 99", stdout, StringComparison.Ordinal);
+        Assert.All(File.ReadAllLines(tsv).Skip(1).Where(l => l.Split('\t')[10].Length > 0), l => Assert.Equal("0", l.Split('\t')[7]));
+
+        var permuted = Run("regions", "--scores", scores, "--annotation", gtf, "--out", tsv, "--feature", "gene-exons",
+            "--null", "permuted", "--null-scores", scores + "," + scores, "--labels", labels);
+        Assert.True(permuted.Code == 0, permuted.Err);
+
+        Assert.Contains("--labels (a class contrast) goes with", Run("regions", "--scores", scores, "--annotation", gtf, "--out", tsv, "--null", "circular", "--labels", labels).Err, StringComparison.Ordinal);
+        Assert.Contains("--null labels needs --labels", Run("regions", "--scores", scores, "--annotation", gtf, "--out", tsv, "--null", "labels").Err, StringComparison.Ordinal);
+        string partial = tmp.Write("partial.tsv", "name\ttumour\n" + names[0] + "\t1\n");
+        Assert.Contains($"no label for sequence '{names[1]}'", Run("regions", "--scores", scores, "--annotation", gtf, "--out", tsv, "--null", "labels", "--labels", partial).Err, StringComparison.Ordinal);
+    }
+
     private static (int Code, string Out, string Err) Run(params string[] args)
     {
         using var stdout = new StringWriter();

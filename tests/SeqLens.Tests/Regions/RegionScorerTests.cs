@@ -194,4 +194,41 @@ public class RegionScorerTests
         Assert.Equal(found.Select(s => s.P), again.Select(s => s.P));
         Assert.Throws<ArgumentException>(() => RegionScorer.ScoreContrast(regions, intervals, tracks, new bool[1000], stat));
     }
+
+    [Fact]
+    public void ScoreContrastAgainstModels_SignalAlsoInNullModels_IsNotSignificant_OwnSignalIs()
+    {
+        // The model under test and 19 "permuted-label models" all put +0.5 on class A in region 10 (a sequence effect every
+        // model shows); only the model under test also does so in region 40 (what it learned).
+        var (intervals, tracks, classes, regions) = ContrastCase(7);
+        float[][] Plant(int seed, bool region40)
+        {
+            var rng = Rng.For(seed, 9);
+            var t = tracks.Select(v => v.Select(x => x + (float)(0.2 * rng.NextGaussian())).ToArray()).ToArray();
+            for (int i = 0; i < intervals.Length; i++)
+            {
+                for (int j = 0; classes[i] && j < 300; j++)
+                {
+                    long pos = intervals[i].Strand == Strand.Minus ? intervals[i].End - 1 - j : intervals[i].Start + j;
+                    if ((pos >= 2000 && pos < 2060) || (region40 && pos >= 8000 && pos < 8060))
+                    {
+                        t[i][j] += 0.5f;
+                    }
+                }
+            }
+
+            return t;
+        }
+
+        var models = new PermutedModelNull([.. Enumerable.Range(1, 19).Select(k => (IReadOnlyList<float[]>)Plant(k, region40: false))]);
+        List<RegionScore> result = RegionScorer.ScoreContrastAgainstModels(regions, intervals, Plant(100, region40: true), classes, RegionStatistic.Parse("mean"), models);
+        RegionScore r10 = result.Single(r => r.Region.Id == "r010"), r40 = result.Single(r => r.Region.Id == "r040");
+        Assert.Equal("r040", result[0].Region.Id);
+        Assert.Equal(1.0 / 20, r40.P, 1e-12);
+        Assert.True(r10.P > 0.1, $"r010 p {r10.P}");
+
+        // Against class permutations instead, region 10 is significant too.
+        List<RegionScore> labels = RegionScorer.ScoreContrast(regions, intervals, Plant(100, region40: true), classes, RegionStatistic.Parse("mean"), permutations: 199, seed: 3);
+        Assert.True(labels.Single(r => r.Region.Id == "r010").P <= 0.01);
+    }
 }
