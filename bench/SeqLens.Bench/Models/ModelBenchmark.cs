@@ -140,15 +140,7 @@ internal static class ModelBenchmark
             exec.Backward(seed, BackwardOptions.InputOnly);
         }
 
-        double ms = 1000.0 / System.Diagnostics.Stopwatch.Frequency / repeats;
-        Console.WriteLine(FormattableString.Invariant($"Basset-like, batch {batch}, {KernelThreads.MaxDegree} threads, mean ms per pass over {repeats} repeats:"));
-        Console.WriteLine(FormattableString.Invariant($"{"node",-16} {"op",-14} {"forward",9} {"backward",9}"));
-        for (int i = 0; i < g.Nodes.Count; i++)
-        {
-            Console.WriteLine(FormattableString.Invariant($"{g.Nodes[i].Name,-16} {g.Nodes[i].Op.Kind,-14} {exec.ForwardTicks[i] * ms,9:F2} {exec.BackwardTicks[i] * ms,9:F2}"));
-        }
-
-        Console.WriteLine(FormattableString.Invariant($"{"total",-31} {exec.ForwardTicks.Sum() * ms,9:F2} {exec.BackwardTicks.Sum() * ms,9:F2}"));
+        NodeProfile.Print(g, exec, repeats, FormattableString.Invariant($"Basset-like, batch {batch}, {KernelThreads.MaxDegree} threads, mean ms per pass over {repeats} repeats:"));
         return 0;
     }
 }

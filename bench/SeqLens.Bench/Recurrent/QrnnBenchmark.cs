@@ -140,15 +140,7 @@ internal static class QrnnBenchmark
                 }
             }
 
-            double ms = 1000.0 / System.Diagnostics.Stopwatch.Frequency / repeats;
-            Console.WriteLine(FormattableString.Invariant($"{t} thread(s), mean ms per pass over {repeats} repeats:"));
-            Console.WriteLine(FormattableString.Invariant($"{"node",-16} {"op",-20} {"forward",9} {"backward",9}"));
-            for (int i = 0; i < g.Nodes.Count; i++)
-            {
-                Console.WriteLine(FormattableString.Invariant($"{g.Nodes[i].Name,-16} {g.Nodes[i].Op.Kind,-20} {exec.ForwardTicks[i] * ms,9:F2} {exec.BackwardTicks[i] * ms,9:F2}"));
-            }
-
-            Console.WriteLine(FormattableString.Invariant($"{"total",-37} {exec.ForwardTicks.Sum() * ms,9:F2} {exec.BackwardTicks.Sum() * ms,9:F2}"));
+            NodeProfile.Print(g, exec, repeats, FormattableString.Invariant($"{t} thread(s), mean ms per pass over {repeats} repeats:"));
         }
 
         return 0;

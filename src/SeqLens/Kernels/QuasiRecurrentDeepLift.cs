@@ -37,9 +37,6 @@ public static unsafe class QuasiRecurrentDeepLift
     /// <summary>Per-thread scratch buffers of one row: z, z₀, σ, σ₀, o, o₀, f̄, G.</summary>
     private const int Buffers = 8;
 
-    [ThreadStatic]
-    private static float[]? _scratch;
-
     /// <summary>
     /// Adds the DeepLIFT multipliers of the pre-activation gates <c>(batch, 3·hidden, length)</c> into
     /// <paramref name="gatesMultiplier"/> given those of the output, <paramref name="hMultiplier"/> <c>(batch, hidden, length)</c>.
@@ -100,21 +97,10 @@ public static unsafe class QuasiRecurrentDeepLift
         }
     }
 
-    private static float* Scratch(int floats)
-    {
-        // NOTE: grown once per thread and kept (pinned object heap), so steady state allocates nothing.
-        if (_scratch is null || _scratch.Length < floats)
-        {
-            _scratch = GC.AllocateUninitializedArray<float>(floats, pinned: true);
-        }
-
-        return (float*)Unsafe.AsPointer(ref _scratch[0]);
-    }
-
     private static void Work(void* state)
     {
         ref Job job = ref Unsafe.AsRef<Job>(state);
-        float* scratch = Scratch(Buffers * job.Length);
+        float* scratch = QuasiRecurrentPool.Scratch(Buffers * job.Length);
         int chunk;
         while ((chunk = Interlocked.Increment(ref job.Next) - 1) < job.Chunks)
         {

@@ -133,7 +133,8 @@ public static unsafe partial class QuasiRecurrentPool
         }
     }
 
-    private static float* Scratch(int floats)
+    /// <summary>This thread's scratch of at least <paramref name="floats"/> floats (shared by the QRNN scans, which never nest).</summary>
+    internal static float* Scratch(int floats)
     {
         // NOTE: grown once per thread and kept (pinned by the GC's pinned object heap), so steady state allocates nothing.
         if (_scratch is null || _scratch.Length < floats)
