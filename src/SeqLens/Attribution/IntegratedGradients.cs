@@ -38,6 +38,12 @@ public sealed class IntegratedGradients(Graph graph)
     /// <summary>Use the linear-first-layer path when the model allows it (default true; false forces the plain path, for tests).</summary>
     internal bool LinearFirstLayer { get; init; } = true;
 
+    /// <summary>
+    /// Fold evaluation batch-norms into the convolutions before them and fuse the ReLUs after them (default true; false runs
+    /// every node, for tests and A/B). See <see cref="Executor.FoldBatchNorm"/>.
+    /// </summary>
+    internal bool FoldBatchNorm { get; init; } = true;
+
     /// <summary>Scores of <paramref name="x"/> against <paramref name="baselines"/> (any reference set; R per sequence).</summary>
     public AttributionResult Attribute(Tensor x, AttributionReferences baselines, AttributionTarget target)
     {
@@ -59,6 +65,11 @@ public sealed class IntegratedGradients(Graph graph)
         var integral = new double[sample];
         int pointsPerBatch = Math.Max(2, BatchSize);
         (Node Conv, Node Head)? head = LinearFirstLayer ? LinearHead(tg) : null;
+        if (FoldBatchNorm)
+        {
+            tg.FoldBatchNorms(head is null ? [] : [head.Value.Head]);
+        }
+
         var linear = head is null ? null : new LinearPath(tg, head.Value.Conv, head.Value.Head, x.Shape, alphas, weights, BatchSize);
         for (int p = 0; p < pairs; p++)
         {
