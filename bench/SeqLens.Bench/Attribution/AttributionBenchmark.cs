@@ -13,9 +13,11 @@ namespace SeqLens.Bench.Attribution;
 /// integrated gradients with 50 steps, in sequences per second (median of rounds after a warm-up).
 /// </summary>
 /// <remarks>
-/// Usage: <c>dotnet run -c Release --project bench/SeqLens.Bench -- attribution [sequences] [rounds] [--torch]</c>
+/// Usage: <c>dotnet run -c Release --project bench/SeqLens.Bench -- attribution [sequences] [rounds] [--torch|--profile|--ab|--sparse]</c>
 /// (defaults 2 sequences, 3 rounds). With <c>--torch</c> the PyTorch equivalents (tools/bench/torch_attribution.py) run
-/// right after, in the same run, and the speed-ups are printed; targets ≥ 4× (DeepLIFT-SHAP) and ≥ 2× (IG).
+/// right after, in the same run, and the speed-ups are printed; targets ≥ 4× (DeepLIFT-SHAP) and ≥ 2× (IG). <c>--profile</c>:
+/// per-node times of a DeepLIFT-SHAP chunk and of IG batches (generic, linear path, linear path fused); <c>--ab</c>:
+/// interleaved IG with layer fusion off and on (wall and process CPU time per sequence, medians).
 /// </remarks>
 public static class AttributionBenchmark
 {
@@ -61,8 +63,8 @@ public static class AttributionBenchmark
 
         if (args.Contains("--ab"))
         {
-            // Interleaved A/B of the integrated-gradients paths (same load for both): batch-norm folding off and on.
-            var unfolded = new IntegratedGradients(g) { Steps = 50, BatchSize = 52, FoldBatchNorm = false };
+            // Interleaved A/B of integrated gradients (same load for both): layer fusion (batch-norm folding, ReLU fusion) off and on.
+            var unfolded = new IntegratedGradients(g) { Steps = 50, BatchSize = 52, Fusion = false };
             var folded = new IntegratedGradients(g) { Steps = 50, BatchSize = 52 };
             unfolded.Attribute(x, AttributionReferences.Zeros(), target);
             folded.Attribute(x, AttributionReferences.Zeros(), target);
@@ -78,14 +80,14 @@ public static class AttributionBenchmark
                 wb.Add(b);
                 ca.Add(cpuA);
                 cb.Add(cpuB);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ig unfolded {a:F3} s/seq (cpu {cpuA:F3}), folded {b:F3} s/seq (cpu {cpuB:F3})"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ig fusion off {a:F3} s/seq (cpu {cpuA:F3}), on {b:F3} s/seq (cpu {cpuB:F3})"));
             }
 
             wa.Sort();
             wb.Sort();
             ca.Sort();
             cb.Sort();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median: unfolded {wa[rounds / 2]:F3} s/seq (cpu {ca[rounds / 2]:F3}), folded {wb[rounds / 2]:F3} s/seq (cpu {cb[rounds / 2]:F3}); wall ratio {wa[rounds / 2] / wb[rounds / 2]:F3}, cpu ratio {ca[rounds / 2] / cb[rounds / 2]:F3}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median: fusion off {wa[rounds / 2]:F3} s/seq (cpu {ca[rounds / 2]:F3}), on {wb[rounds / 2]:F3} s/seq (cpu {cb[rounds / 2]:F3}); wall ratio {wa[rounds / 2] / wb[rounds / 2]:F3}, cpu ratio {ca[rounds / 2] / cb[rounds / 2]:F3}"));
             return 0;
         }
 

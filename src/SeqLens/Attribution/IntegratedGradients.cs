@@ -42,10 +42,11 @@ public sealed class IntegratedGradients(Graph graph)
     internal bool LinearFirstLayer { get; init; } = true;
 
     /// <summary>
-    /// Fold evaluation batch-norms into the convolutions before them and fuse the ReLUs after them (default true; false runs
-    /// every node, for tests and A/B). See <see cref="Executor.FoldBatchNorm"/>.
+    /// Layer fusion (default true; false runs every node as it is, for tests and A/B): evaluation batch-norms folded into the
+    /// convolutions before them with the ReLUs after them in the GEMM epilogue (<see cref="Executor.FoldBatchNorm"/>), and the
+    /// ReLU after the linear first layer applied while blending.
     /// </summary>
-    internal bool FoldBatchNorm { get; init; } = true;
+    internal bool Fusion { get; init; } = true;
 
     /// <summary>Scores of <paramref name="x"/> against <paramref name="baselines"/> (any reference set; R per sequence).</summary>
     public AttributionResult Attribute(Tensor x, AttributionReferences baselines, AttributionTarget target)
@@ -67,8 +68,8 @@ public sealed class IntegratedGradients(Graph graph)
         var x0 = new float[sample];
         var integral = new double[sample];
         int pointsPerBatch = Math.Max(2, BatchSize);
-        (Node Conv, Node Head, Node? Relu)? head = LinearFirstLayer ? LinearHead(tg) : null;
-        if (FoldBatchNorm)
+        (Node Conv, Node Head, Node? Relu)? head = LinearFirstLayer ? LinearHead(tg, Fusion) : null;
+        if (Fusion)
         {
             tg.FoldBatchNorms(head is null ? [] : [head.Value.Head]);
         }
@@ -187,7 +188,7 @@ public sealed class IntegratedGradients(Graph graph)
     /// evaluation-mode batch-norm (an affine map per channel) when the convolution feeds only that; else null. Relu: the
     /// ReLU that comes right after the head and alone consumes it (applied while blending, its mask while accumulating), or null.
     /// </summary>
-    private static (Node Conv, Node Head, Node? Relu)? LinearHead(TargetGradient tg)
+    private static (Node Conv, Node Head, Node? Relu)? LinearHead(TargetGradient tg, bool fuseRelu)
     {
         Graph g = tg.Graph;
         Node input = g.Inputs[0];
@@ -208,7 +209,7 @@ public sealed class IntegratedGradients(Graph graph)
         bool bn = next.Length == 1 && next[0].Op is BatchNorm1dOp && next[0].Index == conv.Index + 1 && tg.SeedNode.Index > next[0].Index && !tg.Main.Training;
         Node head = bn ? next[0] : conv;
         Node[] after = Consumers(g, head);
-        bool relu = after.Length == 1 && after[0].Op is ReluOp && after[0].Index == head.Index + 1 && tg.SeedNode.Index > after[0].Index
+        bool relu = fuseRelu && after.Length == 1 && after[0].Op is ReluOp && after[0].Index == head.Index + 1 && tg.SeedNode.Index > after[0].Index
             && !g.Outputs.Any(o => ReferenceEquals(o.Node, head));
         return (conv, head, relu ? after[0] : null);
     }

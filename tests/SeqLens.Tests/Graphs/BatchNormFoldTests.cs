@@ -142,7 +142,7 @@ public class BatchNormFoldTests
         Tensor x = AttributionModels.RandomDna(2, 300, 7);
         AttributionReferences refs = AttributionReferences.DinucleotideShuffles(2, 3);
         AttributionResult folded = new IntegratedGradients(g) { Steps = 16, LinearFirstLayer = linearFirstLayer }.Attribute(x, refs, AttributionTarget.Task(2));
-        AttributionResult plain = new IntegratedGradients(g) { Steps = 16, LinearFirstLayer = linearFirstLayer, FoldBatchNorm = false }.Attribute(x, refs, AttributionTarget.Task(2));
+        AttributionResult plain = new IntegratedGradients(g) { Steps = 16, LinearFirstLayer = linearFirstLayer, Fusion = false }.Attribute(x, refs, AttributionTarget.Task(2));
         AssertClose(plain.Contributions.Data, folded.Contributions.Data);
         for (int p = 0; p < plain.Deltas.Length; p++)
         {
