@@ -1,3 +1,4 @@
+using System.Numerics;
 using SeqLens.Graphs;
 using SeqLens.Graphs.Ops;
 using SeqLens.Kernels;
@@ -322,9 +323,25 @@ public sealed class IntegratedGradients(Graph graph)
             bool relu = _relu is not null;
             Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = KernelThreads.Effective }, k =>
             {
+                // NOTE: vector multiply then add (never fused): the same floats as the scalar z0 + α·dz; the ReLU as a
+                // branch-free select (x > 0 ? x : +0, as the ReLU node for every non-NaN value).
                 float alpha = (float)_alphas[first + k];
                 Span<float> row = data.AsSpan(k * n, n);
-                for (int e = 0; e < n; e++)
+                var va = new Vector<float>(alpha);
+                int width = Vector<float>.Count;
+                int e = 0;
+                for (; e + width <= n; e += width)
+                {
+                    Vector<float> v = new Vector<float>(_z0, e) + (va * new Vector<float>(_dz, e));
+                    if (relu)
+                    {
+                        v = Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), v, Vector<float>.Zero);
+                    }
+
+                    v.CopyTo(row[e..]);
+                }
+
+                for (; e < n; e++)
                 {
                     float v = _z0[e] + (alpha * _dz[e]);
                     row[e] = relu ? (v > 0f ? v : 0f) : v;
@@ -345,23 +362,32 @@ public sealed class IntegratedGradients(Graph graph)
             {
                 int e0 = bi * block;
                 int e1 = Math.Min(n, e0 + block);
+                int width = Vector<float>.Count;
                 for (int k = 0; k < count; k++)
                 {
+                    // NOTE: vector widen, multiply, then add in double (never fused): the same doubles as the scalar
+                    // sum += w·g; masked entries add +0, which leaves every sum unchanged.
                     double w = _weights[first + k];
+                    var vw = new Vector<double>(w);
                     int o = k * n;
-                    if (mask is null)
+                    int e = e0;
+                    for (; e + width <= e1; e += width)
                     {
-                        for (int e = e0; e < e1; e++)
+                        var gv = new Vector<float>(g, o + e);
+                        if (mask is not null)
                         {
-                            _sum[e] += w * g[o + e];
+                            gv = Vector.ConditionalSelect(Vector.GreaterThan(new Vector<float>(mask, o + e), Vector<float>.Zero), gv, Vector<float>.Zero);
                         }
+
+                        Vector.Widen(gv, out Vector<double> lo, out Vector<double> hi);
+                        int half = e + (width / 2);
+                        (new Vector<double>(_sum, e) + (vw * lo)).CopyTo(_sum, e);
+                        (new Vector<double>(_sum, half) + (vw * hi)).CopyTo(_sum, half);
                     }
-                    else
+
+                    for (; e < e1; e++)
                     {
-                        for (int e = e0; e < e1; e++)
-                        {
-                            _sum[e] += mask[o + e] > 0f ? w * g[o + e] : 0.0;
-                        }
+                        _sum[e] += mask is null || mask[o + e] > 0f ? w * g[o + e] : 0.0;
                     }
                 }
             });
