@@ -13,9 +13,11 @@ namespace SeqLens.Bench.Attribution;
 /// integrated gradients with 50 steps, in sequences per second (median of rounds after a warm-up).
 /// </summary>
 /// <remarks>
-/// Usage: <c>dotnet run -c Release --project bench/SeqLens.Bench -- attribution [sequences] [rounds] [--torch]</c>
+/// Usage: <c>dotnet run -c Release --project bench/SeqLens.Bench -- attribution [sequences] [rounds] [--torch|--profile|--ab|--sparse]</c>
 /// (defaults 2 sequences, 3 rounds). With <c>--torch</c> the PyTorch equivalents (tools/bench/torch_attribution.py) run
-/// right after, in the same run, and the speed-ups are printed; targets ≥ 4× (DeepLIFT-SHAP) and ≥ 2× (IG).
+/// right after, in the same run, and the speed-ups are printed; targets ≥ 4× (DeepLIFT-SHAP) and ≥ 2× (IG). <c>--profile</c>:
+/// per-node times of a DeepLIFT-SHAP chunk and of IG batches (generic, linear path, linear path fused); <c>--ab</c>:
+/// interleaved IG with layer fusion off and on (wall and process CPU time per sequence, medians).
 /// </remarks>
 public static class AttributionBenchmark
 {
@@ -61,16 +63,31 @@ public static class AttributionBenchmark
 
         if (args.Contains("--ab"))
         {
-            // Interleaved A/B of the integrated-gradients paths (same load for both).
-            var plain = new IntegratedGradients(g) { Steps = 50, BatchSize = 52, LinearFirstLayer = false };
-            var linear = new IntegratedGradients(g) { Steps = 50, BatchSize = 52 };
+            // Interleaved A/B of integrated gradients (same load for both): layer fusion (batch-norm folding, ReLU fusion) off and on.
+            var unfolded = new IntegratedGradients(g) { Steps = 50, BatchSize = 52, Fusion = false };
+            var folded = new IntegratedGradients(g) { Steps = 50, BatchSize = 52 };
+            unfolded.Attribute(x, AttributionReferences.Zeros(), target);
+            folded.Attribute(x, AttributionReferences.Zeros(), target);
+            var wa = new List<double>();
+            var wb = new List<double>();
+            var ca = new List<double>();
+            var cb = new List<double>();
             for (int r = 0; r < rounds; r++)
             {
-                (double a, double ca) = WallAndCpu(sequences, () => plain.Attribute(x, AttributionReferences.Zeros(), target));
-                (double b, double cb) = WallAndCpu(sequences, () => linear.Attribute(x, AttributionReferences.Zeros(), target));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ig plain {a:F3} s/seq (cpu {ca:F3}), linear first layer {b:F3} s/seq (cpu {cb:F3})"));
+                (double a, double cpuA) = WallAndCpu(sequences, () => unfolded.Attribute(x, AttributionReferences.Zeros(), target));
+                (double b, double cpuB) = WallAndCpu(sequences, () => folded.Attribute(x, AttributionReferences.Zeros(), target));
+                wa.Add(a);
+                wb.Add(b);
+                ca.Add(cpuA);
+                cb.Add(cpuB);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ig fusion off {a:F3} s/seq (cpu {cpuA:F3}), on {b:F3} s/seq (cpu {cpuB:F3})"));
             }
 
+            wa.Sort();
+            wb.Sort();
+            ca.Sort();
+            cb.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median: fusion off {wa[rounds / 2]:F3} s/seq (cpu {ca[rounds / 2]:F3}), on {wb[rounds / 2]:F3} s/seq (cpu {cb[rounds / 2]:F3}); wall ratio {wa[rounds / 2] / wb[rounds / 2]:F3}, cpu ratio {ca[rounds / 2] / cb[rounds / 2]:F3}"));
             return 0;
         }
 
@@ -191,6 +208,28 @@ public static class AttributionBenchmark
             ig.Forward(xi);
             ig.Backward(seedIg, BackwardOptions.InputOnly);
         });
+
+        // The real IG path (IntegratedGradients' linear first layer): conv1 + BN1 filled in closed form, backward stops above BN1.
+        Node head = g.Nodes[2];
+        float[] z = ig.Value(head).Data;
+        var linear = new Executor(g);
+        var seedLogits = new Tensor(52, 164);
+        for (int r = 0; r < 50; r++)
+        {
+            seedLogits[r, 0] = 1f;
+        }
+
+        Report("ig linear-path batch (52 rows)", g, linear, repeats, () =>
+        {
+            linear.ForwardReplacing(xi, head, t => z.CopyTo(t.Data, 0));
+            linear.BackwardAbove(g.Nodes[^1], seedLogits, BackwardOptions.InputOnly, head);
+        });
+        var linearFolded = new Executor(g) { FoldBatchNorm = true, FuseRelu = true };
+        Report("ig linear-path batch (52 rows), batch-norms folded, ReLUs fused", g, linearFolded, repeats, () =>
+        {
+            linearFolded.ForwardReplacing(xi, head, t => z.CopyTo(t.Data, 0));
+            linearFolded.BackwardAbove(g.Nodes[^1], seedLogits, BackwardOptions.InputOnly, head);
+        });
         return 0;
     }
 
@@ -209,7 +248,7 @@ public static class AttributionBenchmark
         Console.WriteLine(FormattableString.Invariant($"{what}, {SeqLens.Kernels.KernelThreads.MaxDegree} threads, mean ms per pass over {repeats} repeats (wall {wall:F1} ms):"));
         for (int i = 0; i < g.Nodes.Count; i++)
         {
-            Tensor? grad = exec.Gradient(g.Nodes[i]);
+            Tensor? grad = exec.FoldBatchNorm ? null : exec.Gradient(g.Nodes[i]);
             double density = grad is null ? 0 : grad.Data.Count(v => v != 0f) / (double)grad.Length;
             Console.WriteLine(FormattableString.Invariant($"  {g.Nodes[i].Name,-16} {g.Nodes[i].Op.Kind,-14} {exec.ForwardTicks[i] * ms,9:F2} {exec.BackwardTicks[i] * ms,9:F2}   gradient nonzero {density:P0}"));
         }

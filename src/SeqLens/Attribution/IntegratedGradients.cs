@@ -1,3 +1,4 @@
+using System.Numerics;
 using SeqLens.Graphs;
 using SeqLens.Graphs.Ops;
 using SeqLens.Kernels;
@@ -18,7 +19,10 @@ namespace SeqLens.Attribution;
 /// (computed once, with the endpoint scores), and its input gradient is linear too:
 /// <c>Σ_k w_k·Wᵀg_k = Wᵀ(Σ_k w_k·g_k)</c>. So the steps run the rest of the network from the blended pre-activations and
 /// one transposed convolution of the weighted sum (accumulated in double, in step order) gives the integral. Exact up
-/// to float rounding; independent of <see cref="BatchSize"/> and the thread count.</para>
+/// to float rounding; independent of <see cref="BatchSize"/> and the thread count. A ReLU right after that layer is
+/// applied while blending, and its mask while accumulating (the same floats as running the node).</para>
+/// <para>Both executors fold the remaining evaluation batch-norms into the convolutions before them and run the ReLUs after
+/// those in the GEMM epilogue (<see cref="Executor.FoldBatchNorm"/>): equal to the unfolded network up to float rounding.</para>
 /// </remarks>
 /// <param name="graph">The model (one input).</param>
 public sealed class IntegratedGradients(Graph graph)
@@ -37,6 +41,13 @@ public sealed class IntegratedGradients(Graph graph)
 
     /// <summary>Use the linear-first-layer path when the model allows it (default true; false forces the plain path, for tests).</summary>
     internal bool LinearFirstLayer { get; init; } = true;
+
+    /// <summary>
+    /// Layer fusion (default true; false runs every node as it is, for tests and A/B): evaluation batch-norms folded into the
+    /// convolutions before them with the ReLUs after them in the GEMM epilogue (<see cref="Executor.FoldBatchNorm"/>), and the
+    /// ReLU after the linear first layer applied while blending.
+    /// </summary>
+    internal bool Fusion { get; init; } = true;
 
     /// <summary>Scores of <paramref name="x"/> against <paramref name="baselines"/> (any reference set; R per sequence).</summary>
     public AttributionResult Attribute(Tensor x, AttributionReferences baselines, AttributionTarget target)
@@ -58,8 +69,13 @@ public sealed class IntegratedGradients(Graph graph)
         var x0 = new float[sample];
         var integral = new double[sample];
         int pointsPerBatch = Math.Max(2, BatchSize);
-        (Node Conv, Node Head)? head = LinearFirstLayer ? LinearHead(tg) : null;
-        var linear = head is null ? null : new LinearPath(tg, head.Value.Conv, head.Value.Head, x.Shape, alphas, weights, BatchSize);
+        (Node Conv, Node Head, Node? Relu)? head = LinearFirstLayer ? LinearHead(tg, Fusion) : null;
+        if (Fusion)
+        {
+            tg.FoldBatchNorms(head is null ? [] : [head.Value.Head]);
+        }
+
+        var linear = head is null ? null : new LinearPath(tg, head.Value.Conv, head.Value.Head, head.Value.Relu, x.Shape, alphas, weights, BatchSize);
         for (int p = 0; p < pairs; p++)
         {
             int seq = p / refs;
@@ -170,9 +186,10 @@ public sealed class IntegratedGradients(Graph graph)
 
     /// <summary>
     /// The first layer when it is a convolution fed by the input alone (see the remarks), extended through a following
-    /// evaluation-mode batch-norm (an affine map per channel) when the convolution feeds only that; else null.
+    /// evaluation-mode batch-norm (an affine map per channel) when the convolution feeds only that; else null. Relu: the
+    /// ReLU that comes right after the head and alone consumes it (applied while blending, its mask while accumulating), or null.
     /// </summary>
-    private static (Node Conv, Node Head)? LinearHead(TargetGradient tg)
+    private static (Node Conv, Node Head, Node? Relu)? LinearHead(TargetGradient tg, bool fuseRelu)
     {
         Graph g = tg.Graph;
         Node input = g.Inputs[0];
@@ -191,7 +208,11 @@ public sealed class IntegratedGradients(Graph graph)
 
         Node[] next = Consumers(g, conv);
         bool bn = next.Length == 1 && next[0].Op is BatchNorm1dOp && next[0].Index == conv.Index + 1 && tg.SeedNode.Index > next[0].Index && !tg.Main.Training;
-        return (conv, bn ? next[0] : conv);
+        Node head = bn ? next[0] : conv;
+        Node[] after = Consumers(g, head);
+        bool relu = fuseRelu && after.Length == 1 && after[0].Op is ReluOp && after[0].Index == head.Index + 1 && tg.SeedNode.Index > after[0].Index
+            && !g.Outputs.Any(o => ReferenceEquals(o.Node, head));
+        return (conv, head, relu ? after[0] : null);
     }
 
     private static Node[] Consumers(Graph g, Node node) => g.Nodes.Where(n => n.Inputs.Contains(node)).ToArray();
@@ -201,6 +222,7 @@ public sealed class IntegratedGradients(Graph graph)
     {
         private readonly TargetGradient _tg;
         private readonly Node _head;
+        private readonly Node? _relu;
         private readonly Conv1dOp _op;
         private readonly float[] _channelScale;
         private readonly double[] _alphas;
@@ -216,10 +238,11 @@ public sealed class IntegratedGradients(Graph graph)
         private readonly float[] _inputGrad;
         private readonly Conv1dGeometry _geometry;
 
-        public LinearPath(TargetGradient tg, Node conv, Node head, int[] shape, double[] alphas, double[] weights, int batch)
+        public LinearPath(TargetGradient tg, Node conv, Node head, Node? relu, int[] shape, double[] alphas, double[] weights, int batch)
         {
             _tg = tg;
             _head = head;
+            _relu = relu;
             _op = (Conv1dOp)conv.Op;
             _channelScale = new float[_op.OutChannels];
             for (int c = 0; c < _channelScale.Length; c++)
@@ -269,9 +292,11 @@ public sealed class IntegratedGradients(Graph graph)
                 }
 
                 int from = first;
-                main.ForwardReplacing(dummy, _head, t => Blend(t, from, count));
-                main.BackwardAbove(_tg.SeedNode, _tg.Seed(main, count), BackwardOptions.InputOnly, _head);
-                Accumulate(main.Gradient(_head)!.Data, first, count);
+                // With a ReLU after the head, the blend applies it and the accumulation its mask (the same floats as running it).
+                Node filled = _relu ?? _head;
+                main.ForwardReplacing(dummy, filled, t => Blend(t, from, count));
+                main.BackwardAbove(_tg.SeedNode, _tg.Seed(main, count), BackwardOptions.InputOnly, filled);
+                Accumulate(main.Gradient(filled)!.Data, _relu is null ? null : main.Value(_relu).Data, first, count);
             }
 
             int length = n / _channelScale.Length;
@@ -290,24 +315,45 @@ public sealed class IntegratedGradients(Graph graph)
             return f;
         }
 
-        /// <summary>Row k of the batch: <c>z0 + α_k·(z1 − z0)</c>.</summary>
+        /// <summary>Row k of the batch: <c>z0 + α_k·(z1 − z0)</c>, through max(·, 0) when a ReLU follows the head.</summary>
         private void Blend(Tensor t, int first, int count)
         {
             int n = _z0.Length;
             float[] data = t.Data;
+            bool relu = _relu is not null;
             Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = KernelThreads.Effective }, k =>
             {
+                // NOTE: vector multiply then add (never fused): the same floats as the scalar z0 + α·dz; the ReLU as a
+                // branch-free select (x > 0 ? x : +0, as the ReLU node for every non-NaN value).
                 float alpha = (float)_alphas[first + k];
                 Span<float> row = data.AsSpan(k * n, n);
-                for (int e = 0; e < n; e++)
+                var va = new Vector<float>(alpha);
+                int width = Vector<float>.Count;
+                int e = 0;
+                for (; e + width <= n; e += width)
                 {
-                    row[e] = _z0[e] + (alpha * _dz[e]);
+                    Vector<float> v = new Vector<float>(_z0, e) + (va * new Vector<float>(_dz, e));
+                    if (relu)
+                    {
+                        v = Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), v, Vector<float>.Zero);
+                    }
+
+                    v.CopyTo(row[e..]);
+                }
+
+                for (; e < n; e++)
+                {
+                    float v = _z0[e] + (alpha * _dz[e]);
+                    row[e] = relu ? (v > 0f ? v : 0f) : v;
                 }
             });
         }
 
-        /// <summary>Σ_k w_k·g_k in double, in step order for every element (deterministic, split over element blocks).</summary>
-        private void Accumulate(float[] g, int first, int count)
+        /// <summary>
+        /// Σ_k w_k·g_k in double, in step order for every element (deterministic, split over element blocks); with
+        /// <paramref name="mask"/> (the ReLU's output) only where it is positive, as the ReLU's backward would pass.
+        /// </summary>
+        private void Accumulate(float[] g, float[]? mask, int first, int count)
         {
             int n = _z0.Length;
             const int block = 4096;
@@ -316,13 +362,32 @@ public sealed class IntegratedGradients(Graph graph)
             {
                 int e0 = bi * block;
                 int e1 = Math.Min(n, e0 + block);
+                int width = Vector<float>.Count;
                 for (int k = 0; k < count; k++)
                 {
+                    // NOTE: vector widen, multiply, then add in double (never fused): the same doubles as the scalar
+                    // sum += w·g; masked entries add +0, which leaves every sum unchanged.
                     double w = _weights[first + k];
+                    var vw = new Vector<double>(w);
                     int o = k * n;
-                    for (int e = e0; e < e1; e++)
+                    int e = e0;
+                    for (; e + width <= e1; e += width)
                     {
-                        _sum[e] += w * g[o + e];
+                        var gv = new Vector<float>(g, o + e);
+                        if (mask is not null)
+                        {
+                            gv = Vector.ConditionalSelect(Vector.GreaterThan(new Vector<float>(mask, o + e), Vector<float>.Zero), gv, Vector<float>.Zero);
+                        }
+
+                        Vector.Widen(gv, out Vector<double> lo, out Vector<double> hi);
+                        int half = e + (width / 2);
+                        (new Vector<double>(_sum, e) + (vw * lo)).CopyTo(_sum, e);
+                        (new Vector<double>(_sum, half) + (vw * hi)).CopyTo(_sum, half);
+                    }
+
+                    for (; e < e1; e++)
+                    {
+                        _sum[e] += mask is null || mask[o + e] > 0f ? w * g[o + e] : 0.0;
                     }
                 }
             });

@@ -30,6 +30,7 @@ public sealed class SmoothGrad(Graph graph)
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize);
         var tg = new TargetGradient(graph, target);
         tg.CheckInput(x);
+        tg.FoldBatchNorms(); // only the input gradient is read: batch-norms fold into their convolutions
         int n = x.Shape[0];
         int sample = x.Length / n;
         var result = new Tensor(x.Shape);

@@ -29,6 +29,21 @@ internal sealed class TargetGradient
     /// <summary>The executor of <see cref="Gradient"/>.</summary>
     public Executor Main => _executor;
 
+    /// <summary>
+    /// Runs both executors with evaluation batch-norms folded into their convolutions (<see cref="Executor.FoldBatchNorm"/>),
+    /// ReLUs fused into the main one's GEMM epilogue; the target node and <paramref name="keep"/> stay observable. Only for
+    /// callers that read nothing but the target's value and the input gradient (and <paramref name="keep"/>).
+    /// </summary>
+    public void FoldBatchNorms(params Node[] keep)
+    {
+        var kept = new HashSet<Node>(keep) { _seedNode };
+        _executor.KeepNodes = kept;
+        _executor.FoldBatchNorm = true;
+        _executor.FuseRelu = true;
+        Side.KeepNodes = kept;
+        Side.FoldBatchNorm = true;
+    }
+
     /// <summary>A second executor for small side batches (e.g. the path's two endpoints), so the main one keeps its shape.</summary>
     public Executor Side => _side ??= new Executor(Graph);
 

@@ -78,6 +78,45 @@ public sealed class Executor
 
     private long[]? _forwardTicks;
     private long[]? _backwardTicks;
+    private bool _foldBatchNorm;
+    private bool _fuseRelu;
+    private IReadOnlySet<Node> _keep = new HashSet<Node>();
+    private BatchNormFold?[]? _foldPlan;
+    private int _foldPlanFirst = -1;
+    private BatchNormFold?[]? _folds;
+
+    /// <summary>
+    /// Inference fusion (default false; evaluation mode only): every Conv1d → evaluation BatchNorm1d pair whose convolution
+    /// feeds only the batch-norm, and is neither a graph output nor in <see cref="KeepNodes"/>, runs as one convolution with
+    /// the batch-norm folded into its weights and bias (see <see cref="BatchNormFold"/>); equal to the unfolded pass up to
+    /// float rounding. The folded convolution node then has no value or gradient (<see cref="Value(Node)"/> and
+    /// <see cref="Gradient(Node)"/> throw), and backward supports the plain gradient rule without parameter gradients only
+    /// (DeepLIFT rules, parameter gradients and <see cref="Delta(Node)"/>/<see cref="Conservation"/> need the unfolded pass).
+    /// Used by the gradient attribution methods, which observe only the input gradient and the target node.
+    /// </summary>
+    internal bool FoldBatchNorm
+    {
+        get => _foldBatchNorm;
+        set { _foldBatchNorm = value; _foldPlan = null; }
+    }
+
+    /// <summary>
+    /// With <see cref="FoldBatchNorm"/>: a ReLU that alone consumes a folded batch-norm runs in the convolution's GEMM epilogue
+    /// (default false); the batch-norm node then has no value either, and ReLU's gradient reads its own output (x &gt; 0 exactly
+    /// when max(x, 0) &gt; 0).
+    /// </summary>
+    internal bool FuseRelu
+    {
+        get => _fuseRelu;
+        set { _fuseRelu = value; _foldPlan = null; }
+    }
+
+    /// <summary>Nodes whose value (and gradient) must stay available under <see cref="FoldBatchNorm"/>: never folded away (default none).</summary>
+    internal IReadOnlySet<Node> KeepNodes
+    {
+        get => _keep;
+        set { _keep = value ?? throw new ArgumentNullException(nameof(value)); _foldPlan = null; }
+    }
 
     /// <summary>Runs a single-input graph; returns its first output (owned by the executor, valid until the next call).</summary>
     public Tensor Forward(Tensor input) => Forward([input])[0];
@@ -103,6 +142,19 @@ public sealed class Executor
         }
 
         PrepareShapes(inputs);
+        _folds = null;
+        if (FoldBatchNorm && !Training)
+        {
+            int firstRun = replaced is null ? 0 : replaced.Index + 1;
+            if (_foldPlan is null || _foldPlanFirst != firstRun)
+            {
+                _foldPlan = BatchNormFold.Plan(Graph, _nodes, _keep as ISet<Node> ?? new HashSet<Node>(_keep), FuseRelu, firstRun);
+                _foldPlanFirst = firstRun;
+            }
+
+            _folds = _foldPlan;
+        }
+
         int inputIndex = 0;
         for (int i = 0; i < _nodes.Length; i++)
         {
@@ -110,6 +162,23 @@ public sealed class Executor
             if (node.IsInput)
             {
                 _values[i] = inputs[inputIndex++];
+                continue;
+            }
+
+            if (_folds?[i] is BatchNormFold fold)
+            {
+                if (ReferenceEquals(fold.BatchNorm, node))
+                {
+                    long t0 = Profile ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+                    fold.Refresh();
+                    int target = (fold.Relu ?? fold.BatchNorm).Index;
+                    Kernels.Conv1d.Forward((Kernels.Conv1dGeometry)_workspaces[fold.Conv.Index]!, _values[fold.Conv.Inputs[0].Index]!.Data, fold.Weight, fold.Bias, _values[target]!.Data, relu: fold.Relu is not null);
+                    if (Profile)
+                    {
+                        ForwardTicks[i] += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
+                    }
+                }
+
                 continue;
             }
 
@@ -235,6 +304,11 @@ public sealed class Executor
             split |= rule == BackwardRule.RevealCancel && _needsGrad[i];
         }
 
+        if (_folds is not null && (anyRule || options.ParameterGradients || Training))
+        {
+            throw new InvalidOperationException("The last forward folded batch-norms into convolutions (FoldBatchNorm): backward supports the gradient rule without parameter gradients only.");
+        }
+
         int batch = _shapes![0][0];
         if (anyRule && options.Pairs is null)
         {
@@ -294,11 +368,19 @@ public sealed class Executor
             }
 
             BackwardContext ctx = _backward[i];
+            BatchNormFold? folded = _folds?[i];
+            if (folded is not null && ReferenceEquals(folded.BatchNorm, node))
+            {
+                BackwardFolded(folded, i);
+                continue;
+            }
+
             bool any = options.ParameterGradients && node.Op.Parameters.Any(p => p.Trainable);
             for (int j = 0; j < node.Inputs.Count; j++)
             {
                 int src = node.Inputs[j].Index;
-                ctx.InputArray[j] = _values[src]!;
+                // A fused ReLU's input was never stored: its gradient reads its output (x > 0 exactly when max(x, 0) > 0).
+                ctx.InputArray[j] = folded is not null ? _values[i]! : _values[src]!;
                 if (_needsGrad[src])
                 {
                     Tensor buffer = GradBuffer(src);
@@ -331,6 +413,49 @@ public sealed class Executor
             }
 
             RunNode(i, options, split);
+        }
+    }
+
+    /// <summary>Input gradient of a folded convolution + batch-norm: <c>dx += W'ᵀ·dy</c> with dy the batch-norm's gradient.</summary>
+    private void BackwardFolded(BatchNormFold fold, int i)
+    {
+        int src = fold.Conv.Inputs[0].Index;
+        if (!_needsGrad[src])
+        {
+            return;
+        }
+
+        long started = Profile ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+        Tensor buffer = GradBuffer(src);
+        if (!_hasGrad[src])
+        {
+            Array.Clear(buffer.Data);
+            _hasGrad[src] = true;
+        }
+
+        var g = (Kernels.Conv1dGeometry)_workspaces[fold.Conv.Index]!;
+        float[] dy = _grads[i]!.Data;
+        if (SparseConvBackward.Supported(g))
+        {
+            SparseConvBackward.BackwardInput(g, dy, fold.Weight, buffer.Data);
+        }
+        else
+        {
+            Kernels.Conv1d.BackwardInput(g, dy, fold.Weight, buffer.Data);
+        }
+
+        if (Profile)
+        {
+            BackwardTicks[i] += System.Diagnostics.Stopwatch.GetTimestamp() - started;
+        }
+    }
+
+    /// <summary>Throws when <paramref name="node"/>'s value was folded away by <see cref="FoldBatchNorm"/> in the last forward.</summary>
+    private void CheckNotFolded(Node node)
+    {
+        if (_folds?[node.Index] is BatchNormFold fold && (ReferenceEquals(fold.Conv, node) || (fold.Relu is not null && ReferenceEquals(fold.BatchNorm, node))))
+        {
+            throw new InvalidOperationException($"Node '{node.Name}' was folded into '{(fold.Relu ?? fold.BatchNorm).Name}' (FoldBatchNorm): it has no value or gradient; add it to KeepNodes.");
         }
     }
 
@@ -571,6 +696,7 @@ public sealed class Executor
     public Tensor Value(Node node)
     {
         ArgumentNullException.ThrowIfNull(node);
+        CheckNotFolded(node);
         return _values[node.Index] ?? throw new InvalidOperationException("No forward pass has run yet.");
     }
 
@@ -581,6 +707,7 @@ public sealed class Executor
     public Tensor? Gradient(Node node)
     {
         ArgumentNullException.ThrowIfNull(node);
+        CheckNotFolded(node);
         return _hasGrad[node.Index] ? _grads[node.Index] : null;
     }
 

@@ -103,7 +103,8 @@ internal static unsafe class SparseConvBackward
         int cin = g.InChannels;
         int cout = g.OutChannels;
         int kernel = g.KernelSize;
-        for (int k = 0; k < kernel; k++)
+        // One tap per task: each writes its own panels (no shared element), so the result is the same for any thread count.
+        Parallel.For(0, kernel, new ParallelOptions { MaxDegreeOfParallelism = KernelThreads.Effective }, k =>
         {
             for (int grp = 0; grp < groups; grp++)
             {
@@ -117,15 +118,23 @@ internal static unsafe class SparseConvBackward
                     }
                 }
             }
-        }
+        });
     }
 
     private static int CountNonzero(ReadOnlySpan<float> row)
     {
-        int n = 0;
-        for (int i = 0; i < row.Length; i++)
+        // NOTE: branch-free vector count (the lanes equal to zero count −1 each, summed as integers).
+        var rows = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(row);
+        var zeros = System.Numerics.Vector<int>.Zero;
+        for (int v = 0; v < rows.Length; v++)
         {
-            n += row[i] != 0f ? 1 : 0;
+            zeros += System.Numerics.Vector.Equals(rows[v], System.Numerics.Vector<float>.Zero);
+        }
+
+        int n = row.Length + System.Numerics.Vector.Sum(zeros);
+        for (int i = rows.Length * System.Numerics.Vector<float>.Count; i < row.Length; i++)
+        {
+            n -= row[i] == 0f ? 1 : 0;
         }
 
         return n;
