@@ -123,6 +123,7 @@ public class GemmTests
     [InlineData(150, 2200, 270)]
     [InlineData(200, 1000, 76)]
     [InlineData(345, 260, 500)]
+    [InlineData(1024, 96, 400)]
     public void Multiply_OneAndTwoThreads_BitIdentical(int m, int n, int k)
     {
         var a = KernelTestData.Uniform(m * k, 11);
@@ -132,6 +133,35 @@ public class GemmTests
         KernelTestData.WithThreads(1, () => Gemm.Multiply(false, false, m, n, k, a, k, b, n, c1, n, beta: 1f));
         KernelTestData.WithThreads(2, () => Gemm.Multiply(false, false, m, n, k, a, k, b, n, c2, n, beta: 1f));
         Assert.True(c1.AsSpan().SequenceEqual(c2), "1-thread and 2-thread GEMM results differ.");
+    }
+
+    [Theory]
+    [InlineData(1024, 14, 2)]
+    [InlineData(512, 14, 2)]
+    [InlineData(20, 14, 2)]
+    [InlineData(1000, 32, 8)]
+    [InlineData(9600, 32, 8)]
+    [InlineData(100, 6, 4)]
+    [InlineData(7, 4, 3)]
+    public void ChunkStart_WholeSliversCoveringTheExtentWithinHalfASliverOfEven(int extent, int unit, int chunks)
+    {
+        Assert.Equal(0, GemmDriver.ChunkStart(extent, unit, 0, chunks));
+        Assert.Equal(extent, GemmDriver.ChunkStart(extent, unit, chunks, chunks));
+        for (int c = 1; c < chunks; c++)
+        {
+            int start = GemmDriver.ChunkStart(extent, unit, c, chunks);
+            Assert.True(start >= GemmDriver.ChunkStart(extent, unit, c - 1, chunks), $"chunk {c} starts before chunk {c - 1}");
+            Assert.True(start == extent || start % unit == 0, $"chunk {c} starts at {start}, not a multiple of {unit}");
+            double even = (double)extent * c / chunks;
+            Assert.True(Math.Abs(start - even) <= (unit / 2.0) + 1e-9 || start == extent, $"chunk {c} starts at {start}, even split {even}");
+        }
+    }
+
+    [Fact]
+    public void ChunkStart_Square1024OnTwoThreads_CallerChunkNotSmaller()
+    {
+        // 73 row slivers of 14 (the last one 2 rows): the caller, which starts first, gets 518 rows and the helper 506.
+        Assert.Equal(518, GemmDriver.ChunkStart(1024, 14, 1, 2));
     }
 
     [Fact]
