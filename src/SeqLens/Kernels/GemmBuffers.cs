@@ -16,8 +16,9 @@ internal sealed unsafe class GemmBuffers
 
     /// <summary>
     /// Most rows of a packed A block in <see cref="GemmDriver.Run"/> (a multiple of 14, 6 and 4; 504 KiB at
-    /// <see cref="Kc"/>, well inside a 2 MiB L2). The driver spreads M evenly over as few blocks as fit, so each packed
-    /// B sliver is streamed once per block and no block is a short remainder.
+    /// <see cref="Kc"/>, half of this machine's 1 MiB L2 per core; sizes tuned by measurement). The driver spreads M
+    /// evenly over as few blocks as fit, so each packed B sliver is streamed once per block and no block is a short
+    /// remainder.
     /// </summary>
     public const int MaxMc = 336;
 

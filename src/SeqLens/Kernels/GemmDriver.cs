@@ -27,7 +27,7 @@ internal static unsafe partial class GemmDriver
     /// </summary>
     private const int ShallowDepth = 128;
 
-    /// <summary>B panel width when all rows of a chunk fit one A block (Kc × 1024 floats = 1.5 MiB: L2 with the A block).</summary>
+    /// <summary>B panel width when all rows of a chunk fit one A block (Kc × 1024 floats = 1.5 MiB, more than the 1 MiB L2: its slivers stream from L3 past the L2-resident A block; width tuned by measurement).</summary>
     private const int SingleBlockNc = GemmBuffers.Nc / 2;
 
     /// <summary>From this size of C on (bytes), a C written once goes around the cache (<see cref="Streams"/>).</summary>
