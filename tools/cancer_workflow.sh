@@ -7,7 +7,7 @@
 # Then the same with shuffled labels (negative control: no gene should reach q < 0.05).
 #
 # Usage: tools/cancer_workflow.sh [OUT_DIR]   (default cancer-out; needs ../shared/data beside the repository, or
-#        SEQLENS_SHARED=/path/to/data). Takes about 10-20 minutes on 2 cores. Only the .NET SDK is needed.
+#        SEQLENS_SHARED=/path/to/data). Takes about 6 minutes on a quiet 2-core machine. Only the .NET SDK is needed.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:-cancer-out}
