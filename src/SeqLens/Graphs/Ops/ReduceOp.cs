@@ -124,16 +124,13 @@ public abstract class ReduceOp : Op
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run(Walk w, Span<float> input, Span<float> output, bool backward)
     {
-        int rank = w.Shape.Length;
-        Span<int> idx = w.Index;
-        idx.Clear();
-        int last = rank - 1;
-        int n = w.Shape[last];
-        int stride = w.OutStrides[last];
+        int n = w.Shape[^1];
+        int stride = w.OutStrides[^1];
         float scale = w.Scale;
-        int outOffset = 0;
-        for (int i = 0; i < input.Length; i += n)
+        var rows = new StridedRows(w.Shape, w.OutStrides, w.Index);
+        for (int i = 0; i < input.Length; i += n, rows.Next())
         {
+            int outOffset = rows.Offset;
             if (backward)
             {
                 for (int j = 0; j < n; j++)
@@ -147,18 +144,6 @@ public abstract class ReduceOp : Op
                 {
                     output[outOffset + (j * stride)] += input[i + j];
                 }
-            }
-
-            for (int d = last - 1; d >= 0; d--)
-            {
-                outOffset += w.OutStrides[d];
-                if (++idx[d] < w.Shape[d])
-                {
-                    break;
-                }
-
-                outOffset -= w.OutStrides[d] * w.Shape[d];
-                idx[d] = 0;
             }
         }
     }

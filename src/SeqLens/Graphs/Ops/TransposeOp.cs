@@ -65,15 +65,12 @@ public sealed class TransposeOp : Op
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run(Walk w, Span<float> input, Span<float> output, bool backward)
     {
-        int rank = w.Shape.Length;
-        Span<int> idx = w.Index;
-        idx.Clear();
-        int last = rank - 1;
-        int n = w.Shape[last];
-        int stride = w.InStrides[last];
-        int inOffset = 0;
-        for (int o = 0; o < output.Length; o += n)
+        int n = w.Shape[^1];
+        int stride = w.InStrides[^1];
+        var rows = new StridedRows(w.Shape, w.InStrides, w.Index);
+        for (int o = 0; o < output.Length; o += n, rows.Next())
         {
+            int inOffset = rows.Offset;
             if (backward)
             {
                 for (int j = 0; j < n; j++)
@@ -87,19 +84,6 @@ public sealed class TransposeOp : Op
                 {
                     output[o + j] = input[inOffset + (j * stride)];
                 }
-            }
-
-            // Advance the odometer over the outer axes.
-            for (int d = last - 1; d >= 0; d--)
-            {
-                inOffset += w.InStrides[d];
-                if (++idx[d] < w.Shape[d])
-                {
-                    break;
-                }
-
-                inOffset -= w.InStrides[d] * w.Shape[d];
-                idx[d] = 0;
             }
         }
     }
