@@ -8,8 +8,11 @@ namespace SeqLens.Attribution;
 /// </summary>
 /// <param name="graph">The model (one input).</param>
 /// <param name="batchSize">Rows per batch (default 64).</param>
+/// <remarks>An instance keeps its executors between calls (no new buffers per call); do not call one instance from two threads at once.</remarks>
 public sealed class Saliency(Graph graph, int batchSize = 64)
 {
+    private TargetGradient? _cached;
+
     /// <summary>The model.</summary>
     public Graph Graph { get; } = graph ?? throw new ArgumentNullException(nameof(graph));
 
@@ -33,7 +36,7 @@ public sealed class Saliency(Graph graph, int batchSize = 64)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        var tg = new TargetGradient(Graph, target);
+        TargetGradient tg = _cached = TargetGradient.Reuse(_cached, Graph, target);
         tg.CheckInput(x);
         tg.FoldBatchNorms(); // only the input gradient is read: batch-norms fold into their convolutions
         hash = tg.ModelHash;

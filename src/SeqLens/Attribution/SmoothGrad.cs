@@ -8,8 +8,11 @@ namespace SeqLens.Attribution;
 /// results do not depend on the batch size.
 /// </summary>
 /// <param name="graph">The model (one input).</param>
+/// <remarks>An instance keeps its executors between calls (no new buffers per call); do not call one instance from two threads at once.</remarks>
 public sealed class SmoothGrad(Graph graph)
 {
+    private TargetGradient? _cached;
+
     /// <summary>Noisy samples per sequence (default 50, the paper's).</summary>
     public int Samples { get; init; } = 50;
 
@@ -28,7 +31,7 @@ public sealed class SmoothGrad(Graph graph)
         ArgumentNullException.ThrowIfNull(target);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Samples);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize);
-        var tg = new TargetGradient(graph, target);
+        TargetGradient tg = _cached = TargetGradient.Reuse(_cached, graph, target);
         tg.CheckInput(x);
         tg.FoldBatchNorms(); // only the input gradient is read: batch-norms fold into their convolutions
         int n = x.Shape[0];

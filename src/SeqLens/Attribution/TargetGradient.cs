@@ -26,6 +26,27 @@ internal sealed class TargetGradient
 
     public Graph Graph { get; }
 
+    /// <summary>
+    /// <paramref name="cached"/> when it explains the same node with the same weights as <paramref name="target"/> (its
+    /// executors keep their buffers, so repeated calls allocate nothing new; the model hash is recomputed, since parameters
+    /// may change in place between calls); else a new one.
+    /// </summary>
+    public static TargetGradient Reuse(TargetGradient? cached, Graph graph, AttributionTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (cached is not null && ReferenceEquals(cached.Graph, graph))
+        {
+            (Node node, float[] weights) = target.Resolve(graph);
+            if (ReferenceEquals(node, cached._seedNode) && weights.AsSpan().SequenceEqual(cached._weights))
+            {
+                cached.ModelHash = Attribution.ModelHash.Compute(graph);
+                return cached;
+            }
+        }
+
+        return new TargetGradient(graph, target);
+    }
+
     /// <summary>The executor of <see cref="Gradient"/>.</summary>
     public Executor Main => _executor;
 
@@ -93,7 +114,7 @@ internal sealed class TargetGradient
     private Tensor? _seed;
     private int _seededRows;
 
-    public string ModelHash { get; }
+    public string ModelHash { get; private set; }
 
     public void CheckInput(Tensor x)
     {
