@@ -95,7 +95,9 @@ public static class AttributionBenchmark
         {
             var igOnly = new IntegratedGradients(g) { Steps = 50, BatchSize = 52 };
             double s = Median(rounds, sequences, () => igOnly.Attribute(x, AttributionReferences.Zeros(), target));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seqlens ig x50: {1 / s:F3} seq/s ({s:F3} s/seq)"));
+            (double _, double cpu) = WallAndCpu(sequences, () => igOnly.Attribute(x, AttributionReferences.Zeros(), target));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  process cpu {cpu:F3} s/seq"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seqlens ig x50: {1 / s:F3} seq/s ({s:F3} s/seq); second-layer breakpoints per sequence {igOnly.LastBreakpoints / (double)sequences:F0}, fallbacks {igOnly.LastFallbacks}"));
             return 0;
         }
 

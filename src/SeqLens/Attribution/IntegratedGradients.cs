@@ -21,6 +21,13 @@ namespace SeqLens.Attribution;
 /// one transposed convolution of the weighted sum (accumulated in double, in step order) gives the integral. Exact up
 /// to float rounding; independent of <see cref="BatchSize"/> and the thread count. A ReLU right after that layer is
 /// applied while blending, and its mask while accumulating (the same floats as running the node).</para>
+/// <para>Piecewise second layer: when that layer (and its ReLU) is followed by an optional max-pool and a second convolution,
+/// that convolution's input is piecewise linear in α, with few breakpoints, so its output and its input-gradient sum are
+/// computed in closed form between breakpoints instead of step by step (<see cref="PiecewiseSecondLayer"/>): about two dense
+/// convolutions plus a sparse update per breakpoint instead of two per step. Equal to the step-by-step path up to float
+/// rounding, with the same gradient routing; sequences with too many breakpoints take the step-by-step path.</para>
+/// <para>An instance keeps its executors and buffers between calls with the same target (no new allocations per call); do not
+/// call one instance from two threads at once.</para>
 /// <para>Both executors fold the remaining evaluation batch-norms into the convolutions before them and run the ReLUs after
 /// those in the GEMM epilogue (<see cref="Executor.FoldBatchNorm"/>): equal to the unfolded network up to float rounding.</para>
 /// </remarks>
@@ -49,13 +56,31 @@ public sealed class IntegratedGradients(Graph graph)
     /// </summary>
     internal bool Fusion { get; init; } = true;
 
+    /// <summary>
+    /// With <see cref="Fusion"/> on the linear path: the second convolution (after the first layer's ReLU and max-pool) in
+    /// closed form between breakpoints (<see cref="PiecewiseSecondLayer"/>; default true; false for tests and A/B).
+    /// </summary>
+    internal bool PiecewiseSecondConvolution { get; init; } = true;
+
+    /// <summary>Breakpoints per element and step above which a sequence falls back to the step-by-step path (tests set 0).</summary>
+    internal double BreakpointBudget { get; init; } = 1.0 / 12;
+
+    /// <summary>Breakpoints of the second layer's pieces over the last call (0 when that path did not run), for tests and benchmarks.</summary>
+    internal long LastBreakpoints { get; private set; }
+
+    /// <summary>Sequences of the last call that fell back from the piecewise second layer to the step-by-step path.</summary>
+    internal int LastFallbacks { get; private set; }
+
+    private TargetGradient? _cached;
+    private LinearPath? _linear;
+
     /// <summary>Scores of <paramref name="x"/> against <paramref name="baselines"/> (any reference set; R per sequence).</summary>
     public AttributionResult Attribute(Tensor x, AttributionReferences baselines, AttributionTarget target)
     {
         ArgumentNullException.ThrowIfNull(baselines);
         ArgumentNullException.ThrowIfNull(target);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize);
-        var tg = new TargetGradient(graph, target);
+        TargetGradient tg = TargetGradient.Reuse(_cached, graph, target);
         tg.CheckInput(x);
         (double[] alphas, double[] weights) = IntegrationPoints.Get(Method, Steps);
         int n = x.Shape[0];
@@ -70,12 +95,29 @@ public sealed class IntegratedGradients(Graph graph)
         var integral = new double[sample];
         int pointsPerBatch = Math.Max(2, BatchSize);
         (Node Conv, Node Head, Node? Relu)? head = LinearFirstLayer ? LinearHead(tg, Fusion) : null;
-        if (Fusion)
+        LinearPath? linear = null;
+        if (head is not null)
         {
-            tg.FoldBatchNorms(head is null ? [] : [head.Value.Head]);
+            // The path object keeps its buffers (and the executors theirs) for the next call with the same target.
+            linear = ReferenceEquals(tg, _cached) && _linear is not null ? _linear : null;
+            if (linear is null)
+            {
+                PiecewiseSecondLayer? second = Fusion && PiecewiseSecondConvolution ? PiecewiseSecondLayer.TryCreate(tg, head.Value.Conv, head.Value.Head, head.Value.Relu) : null;
+                linear = new LinearPath(tg, head.Value.Conv, head.Value.Head, head.Value.Relu, second, x.Shape, alphas, weights, BatchSize, BreakpointBudget);
+            }
+
+            linear.Refresh();
         }
 
-        var linear = head is null ? null : new LinearPath(tg, head.Value.Conv, head.Value.Head, head.Value.Relu, x.Shape, alphas, weights, BatchSize);
+        _cached = tg;
+        _linear = linear;
+        if (Fusion)
+        {
+            tg.FoldBatchNorms(linear is null ? [] : [linear.Head], linear?.KeptInMain ?? []);
+        }
+
+        LastBreakpoints = 0;
+        LastFallbacks = 0;
         for (int p = 0; p < pairs; p++)
         {
             int seq = p / refs;
@@ -86,6 +128,8 @@ public sealed class IntegratedGradients(Graph graph)
             if (linear is not null)
             {
                 f = linear.Integrate(xs, x0, integral);
+                LastBreakpoints += linear.Breakpoints;
+                LastFallbacks += linear.FellBack ? 1 : 0;
             }
             else
             {
@@ -223,6 +267,8 @@ public sealed class IntegratedGradients(Graph graph)
         private readonly TargetGradient _tg;
         private readonly Node _head;
         private readonly Node? _relu;
+        private readonly PiecewiseSecondLayer? _second;
+        private readonly double _budget;
         private readonly Conv1dOp _op;
         private readonly float[] _channelScale;
         private readonly double[] _alphas;
@@ -238,21 +284,15 @@ public sealed class IntegratedGradients(Graph graph)
         private readonly float[] _inputGrad;
         private readonly Conv1dGeometry _geometry;
 
-        public LinearPath(TargetGradient tg, Node conv, Node head, Node? relu, int[] shape, double[] alphas, double[] weights, int batch)
+        public LinearPath(TargetGradient tg, Node conv, Node head, Node? relu, PiecewiseSecondLayer? second, int[] shape, double[] alphas, double[] weights, int batch, double budget)
         {
+            _budget = budget;
             _tg = tg;
             _head = head;
             _relu = relu;
+            _second = second;
             _op = (Conv1dOp)conv.Op;
             _channelScale = new float[_op.OutChannels];
-            for (int c = 0; c < _channelScale.Length; c++)
-            {
-                // The batch-norm's own scale γ/√(σ² + ε), computed as its forward does; 1 without a batch-norm.
-                _channelScale[c] = head.Op is BatchNorm1dOp bn
-                    ? (float)(1.0 / Math.Sqrt(bn.RunningVar.Value.Data[c] + (double)bn.Epsilon)) * (bn.Weight is null ? 1f : bn.Weight.Value.Data[c])
-                    : 1f;
-            }
-
             _alphas = alphas;
             _weights = weights;
             _batch = batch;
@@ -265,6 +305,32 @@ public sealed class IntegratedGradients(Graph graph)
             _sumFloat = new float[z];
             _inputGrad = new float[_sample];
             _geometry = _op.Geometry(1, shape[2]);
+        }
+
+        /// <summary>The first layer's head: both executors keep it unfolded (its value is read).</summary>
+        public Node Head => _head;
+
+        /// <summary>The second convolution when it runs in closed form: the main executor fills it, so it must stay unfolded there.</summary>
+        public Node[] KeptInMain => _second is null ? [] : [_second.Conv];
+
+        /// <summary>Breakpoints of the last sequence's piecewise second layer (0 when it did not run).</summary>
+        public int Breakpoints { get; private set; }
+
+        /// <summary>True when the last sequence fell back from the piecewise second layer to the step-by-step path.</summary>
+        public bool FellBack { get; private set; }
+
+        /// <summary>Reads the parameters that may have changed in place since the last call.</summary>
+        public void Refresh()
+        {
+            for (int c = 0; c < _channelScale.Length; c++)
+            {
+                // The batch-norm's own scale γ/√(σ² + ε), computed as its forward does; 1 without a batch-norm.
+                _channelScale[c] = _head.Op is BatchNorm1dOp bn
+                    ? (float)(1.0 / Math.Sqrt(bn.RunningVar.Value.Data[c] + (double)bn.Epsilon)) * (bn.Weight is null ? 1f : bn.Weight.Value.Data[c])
+                    : 1f;
+            }
+
+            _second?.Refresh();
         }
 
         /// <summary>Adds Σ_k w_k ∇f(x_k) into <paramref name="integral"/>; returns [f(x), f(x0)].</summary>
@@ -282,6 +348,9 @@ public sealed class IntegratedGradients(Graph graph)
             Array.Clear(_sum);
             int steps = _alphas.Length;
             Executor main = _tg.Main;
+            bool piecewise = _second is not null && _second.Begin(_z0, _dz, _alphas, _budget);
+            Breakpoints = piecewise ? _second!.Breakpoints : 0;
+            FellBack = _second is not null && !piecewise;
             for (int first = 0; first < steps; first += _batch)
             {
                 int count = Math.Min(_batch, steps - first);
@@ -292,6 +361,15 @@ public sealed class IntegratedGradients(Graph graph)
                 }
 
                 int from = first;
+                if (piecewise)
+                {
+                    // The second convolution's output in closed form; the backward stops there and the breakpoints route it.
+                    main.ForwardReplacing(dummy, _second!.Conv, t => _second.Fill(t, from, count));
+                    main.BackwardAbove(_tg.SeedNode, _tg.Seed(main, count), BackwardOptions.InputOnly, _second.Conv);
+                    _second.Accumulate(main.Gradient(_second.Conv)!.Data, first, count, _weights, _sum);
+                    continue;
+                }
+
                 // With a ReLU after the head, the blend applies it and the accumulation its mask (the same floats as running it).
                 Node filled = _relu ?? _head;
                 main.ForwardReplacing(dummy, filled, t => Blend(t, from, count));
