@@ -46,6 +46,9 @@ internal sealed class PiecewiseSecondLayer
     private readonly int _padLeft;
     private readonly Conv1dGeometry _geometry;
 
+    /// <summary>Output channels padded to a whole number of float vectors (16): the row stride of W, A, B and G.</summary>
+    private readonly int _stride;
+
     // Per-call state: weights as [c][t][o] (o contiguous), the member planes, pieces and their changes.
     private readonly float[] _wt;
     private readonly float[][] _z0Planes;
@@ -63,6 +66,10 @@ internal sealed class PiecewiseSecondLayer
     private readonly float[] _h;
     private readonly Growable<int> _eventElement = new();
     private readonly Growable<int> _eventPiece = new();
+    private readonly Growable<int> _eventChannel = new();
+    private readonly Growable<int> _eventFirstTap = new();
+    private readonly Growable<int> _eventTaps = new();
+    private readonly Growable<int> _eventFirstRow = new();
     private readonly Growable<float> _eventDa = new();
     private readonly Growable<float> _eventDb = new();
     private readonly List<int> _stepStart = [];
@@ -90,8 +97,9 @@ internal sealed class PiecewiseSecondLayer
         _taps = _op.KernelSize;
         _dilation = _op.Dilation;
         _padLeft = _geometry.PadLeft;
+        _stride = (_outChannels + 15) / 16 * 16;
         int n = channels * pooledLength;
-        _wt = new float[_op.Weight.Value.Length];
+        _wt = new float[channels * _taps * _stride];
         _z0Planes = new float[_poolKernel][];
         _dzPlanes = new float[_poolKernel][];
         for (int j = 0; j < _poolKernel; j++)
@@ -104,9 +112,9 @@ internal sealed class PiecewiseSecondLayer
         _forwardPiece = new int[n];
         _backwardPiece = new int[n];
         _last = new double[n];
-        _a = new float[_outLength * _outChannels];
-        _b = new float[_outLength * _outChannels];
-        _g = new double[_outLength * _outChannels];
+        _a = new float[_outLength * _stride];
+        _b = new float[_outLength * _stride];
+        _g = new double[_outLength * _stride];
         _dense = new float[2 * n];
         _denseOut = new float[2 * _outChannels * _outLength];
         _gFloat = new float[_outChannels * _outLength];
@@ -183,7 +191,7 @@ internal sealed class PiecewiseSecondLayer
             {
                 for (int t = 0; t < _taps; t++)
                 {
-                    _wt[(((c * _taps) + t) * _outChannels) + o] = w[(((o * _channels) + c) * _taps) + t];
+                    _wt[WeightIndex(o, c, t)] = w[(((o * _channels) + c) * _taps) + t];
                 }
             }
         }
@@ -231,6 +239,10 @@ internal sealed class PiecewiseSecondLayer
         // Each change's Δa, Δb, walking the pieces from the first step (the forward scatters them in any channel slice).
         _eventDa.Clear();
         _eventDb.Clear();
+        _eventChannel.Clear();
+        _eventFirstTap.Clear();
+        _eventTaps.Clear();
+        _eventFirstRow.Clear();
         _forwardPiece.AsSpan().CopyTo(_backwardPiece);
         for (int i = 0; i < _eventElement.Count; i++)
         {
@@ -239,6 +251,13 @@ internal sealed class PiecewiseSecondLayer
             (float a1, float b1) = Coefficients(e, _eventPiece[i]);
             _eventDa.Add(a1 - a0);
             _eventDb.Add(b1 - b0);
+            _eventChannel.Add(e / _pooledLength);
+            // The taps whose output position l + pad − t·dilation exists, and the output row of the first.
+            int l = e % _pooledLength;
+            (int t0, int t1) = Taps(l);
+            _eventFirstTap.Add(t0);
+            _eventTaps.Add(t1 - t0 + 1);
+            _eventFirstRow.Add(l + _padLeft - (t0 * _dilation));
             _backwardPiece[e] = _eventPiece[i];
         }
 
@@ -261,8 +280,8 @@ internal sealed class PiecewiseSecondLayer
         {
             for (int l = 0; l < _outLength; l++)
             {
-                _a[(l * _outChannels) + o] = _denseOut[(o * _outLength) + l];
-                _b[(l * _outChannels) + o] = _denseOut[plane + (o * _outLength) + l];
+                _a[RowIndex(o, l)] = _denseOut[(o * _outLength) + l];
+                _b[RowIndex(o, l)] = _denseOut[plane + (o * _outLength) + l];
             }
         }
 
@@ -417,89 +436,121 @@ internal sealed class PiecewiseSecondLayer
             throw new InvalidOperationException($"Steps must be filled in order: expected step {_nextForward}, got {first}.");
         }
 
-        int parts = Parts();
-        float[] y = output.Data;
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part => FillPart(y, first, count, part, parts));
+        var body = new FillBody(this, output.Data, first, count);
+        RowParallel.For(Blocks, WorkPerBlock(count), ref body);
         _nextForward = first + count;
     }
 
-    /// <summary>One slice of output channels: every step of the batch (scatter its changes, then write the row).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void FillPart(float[] output, int first, int count, int part, int parts)
+    /// <summary>
+    /// Layout of W, A, B and G: blocks of 16 output channels (one float vector; the channels padded with zeros), each block
+    /// contiguous ([block][c][t][16] for W, [block][l'][16] for A, B, G), so one block's A, B (and G) stay in L1 and its weights
+    /// in L2 while every breakpoint of every step is applied to it. Blocks are independent and fixed by the shapes: the
+    /// backward's per-block partial dot products are summed in block order whatever the thread count.
+    /// </summary>
+    private int Blocks => _stride / 16;
+
+    private int WeightIndex(int o, int c, int t) => (((((o / 16) * _channels) + c) * _taps) + t) * 16 + (o % 16);
+
+    private int RowIndex(int o, int l) => ((((o / 16) * _outLength) + l) * 16) + (o % 16);
+
+    /// <summary>Element operations of one channel block over <paramref name="steps"/> steps (for the parallel threshold).</summary>
+    private long WorkPerBlock(int steps) => (long)steps * 16 * (_outLength + (_eventElement.Count / Math.Max(1, _alphas.Length) * _taps));
+
+    private readonly struct FillBody(PiecewiseSecondLayer owner, float[] output, int first, int count) : IRowBody
     {
-        PiecewiseSecondLayer me = this;
-        (int o0, int o1) = Slice(part, parts);
-        int plane = me._outChannels * me._outLength;
-        int cout = me._outChannels;
-        int lout = me._outLength;
-        fixed (float* y = output)
-        fixed (float* a = me._a)
-        fixed (float* b = me._b)
-        fixed (float* da = me._eventDa.Items)
-        fixed (float* db = me._eventDb.Items)
-        fixed (int* element = me._eventElement.Items)
-        fixed (float* wt = me._wt)
+        public void Run(int first0, int end)
         {
-            float[] biasArray = me._op.Bias is null ? [] : me._op.Bias.Value.Data;
+            for (int block = first0; block < end; block++)
+            {
+                owner.FillBlock(output, first, count, block);
+            }
+        }
+    }
+
+    private readonly struct AccumulateBody(PiecewiseSecondLayer owner, float[] gradient, int first, int count, double[] weights) : IRowBody
+    {
+        public void Run(int first0, int end)
+        {
+            for (int block = first0; block < end; block++)
+            {
+                owner.AccumulateBlock(gradient, first, count, weights, block);
+            }
+        }
+    }
+
+    /// <summary>One block of 16 output channels, every step of the batch: scatter the step's changes, then write the rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void FillBlock(float[] output, int first, int count, int block)
+    {
+        int plane = _outChannels * _outLength;
+        int lout = _outLength;
+        int o0 = block * 16;
+        int live = Math.Min(16, _outChannels - o0);
+        long blockWeights = (long)block * _channels * _taps * 16;
+        long blockRows = (long)block * lout * 16;
+        float[] biasArray = _op.Bias is null ? [] : _op.Bias.Value.Data;
+        Span<float> bias = stackalloc float[16];
+        Span<float> v = stackalloc float[16];
+        for (int o = 0; o < live; o++)
+        {
+            bias[o] = biasArray.Length == 0 ? 0f : biasArray[o0 + o];
+        }
+
+        fixed (float* y = output)
+        fixed (float* a0 = _a)
+        fixed (float* b0 = _b)
+        fixed (float* da = _eventDa.Items)
+        fixed (float* db = _eventDb.Items)
+        fixed (int* channel = _eventChannel.Items)
+        fixed (int* firstTap = _eventFirstTap.Items)
+        fixed (int* taps = _eventTaps.Items)
+        fixed (int* firstRow = _eventFirstRow.Items)
+        fixed (float* wt0 = _wt)
+        {
+            float* a = a0 + blockRows;
+            float* b = b0 + blockRows;
+            float* wt = wt0 + blockWeights;
             for (int k = first; k < first + count; k++)
             {
-                for (int i = me._stepStart[k]; i < me._stepStart[k + 1]; i++)
+                int end = _stepStart[k + 1];
+                for (int i = _stepStart[k]; i < end; i++)
                 {
-                    me.Scatter(wt, a, b, element[i], da[i], db[i], o0, o1);
+                    var va = Vector512.Create(da[i]);
+                    var vb = Vector512.Create(db[i]);
+                    float* w = wt + ((((long)channel[i] * _taps) + firstTap[i]) * 16);
+                    long rowStep = (long)_dilation * 16;
+                    float* pa = a + ((long)firstRow[i] * 16);
+                    float* pb = b + ((long)firstRow[i] * 16);
+                    for (int t = taps[i]; t > 0; t--, w += 16, pa -= rowStep, pb -= rowStep)
+                    {
+                        Vector512<float> wv = Vector512.Load(w);
+                        Vector512.FusedMultiplyAdd(va, wv, Vector512.Load(pa)).Store(pa);
+                        Vector512.FusedMultiplyAdd(vb, wv, Vector512.Load(pb)).Store(pb);
+                    }
                 }
 
-                // NOTE: channel-contiguous reads, strided writes that stay in L1 for consecutive positions.
-                float alpha = (float)me._alphas[k];
-                float* row = y + ((long)(k - first) * plane);
+                var alpha = Vector512.Create((float)_alphas[k]);
+                float* row = y + ((long)(k - first) * plane) + ((long)o0 * lout);
                 for (int l = 0; l < lout; l++)
                 {
-                    float* pa = a + ((long)l * cout);
-                    float* pb = b + ((long)l * cout);
-                    for (int o = o0; o < o1; o++)
+                    // NOTE: multiply then add, then the bias (never fused): as the step's value a + α·b plus the bias.
+                    ((Vector512.Load(a + (l * 16)) + (alpha * Vector512.Load(b + (l * 16)))) + Vector512.Create((ReadOnlySpan<float>)bias)).CopyTo(v);
+                    for (int o = 0; o < live; o++)
                     {
-                        row[((long)o * lout) + l] = pa[o] + (alpha * pb[o]) + (biasArray.Length == 0 ? 0f : biasArray[o]);
+                        row[((long)o * lout) + l] = v[o];
                     }
                 }
             }
         }
     }
 
-    /// <summary>A[l', o0..o1) += Δa·W[o, c, t], B likewise with Δb, for every tap t of element e (l' = l + pad − t·dilation).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void Scatter(float* wt, float* a, float* b, int e, float da, float db, int o0, int o1)
+    /// <summary>The taps [t0, t1] of input position l whose output position l + pad − t·dilation lies in [0, Lout).</summary>
+    private (int T0, int T1) Taps(int l)
     {
-        int c = e / _pooledLength;
-        int l = e % _pooledLength;
-        for (int t = 0; t < _taps; t++)
-        {
-            int lo = l + _padLeft - (t * _dilation);
-            if (lo < 0 || lo >= _outLength)
-            {
-                continue;
-            }
-
-            float* w = wt + ((((long)c * _taps) + t) * _outChannels);
-            float* pa = a + ((long)lo * _outChannels);
-            float* pb = b + ((long)lo * _outChannels);
-            int o = o0;
-            if (Avx512F.IsSupported)
-            {
-                var va = Vector512.Create(da);
-                var vb = Vector512.Create(db);
-                for (; o + 16 <= o1; o += 16)
-                {
-                    Vector512<float> wv = Avx512F.LoadVector512(w + o);
-                    Avx512F.Store(pa + o, Avx512F.FusedMultiplyAdd(va, wv, Avx512F.LoadVector512(pa + o)));
-                    Avx512F.Store(pb + o, Avx512F.FusedMultiplyAdd(vb, wv, Avx512F.LoadVector512(pb + o)));
-                }
-            }
-
-            for (; o < o1; o++)
-            {
-                pa[o] = MathF.FusedMultiplyAdd(da, w[o], pa[o]);
-                pb[o] = MathF.FusedMultiplyAdd(db, w[o], pb[o]);
-            }
-        }
+        int shifted = l + _padLeft;
+        int t0 = shifted - (_outLength - 1) <= 0 ? 0 : (shifted - (_outLength - 1) + _dilation - 1) / _dilation;
+        int t1 = Math.Min(_taps - 1, shifted / _dilation);
+        return (t0, t1);
     }
 
     /// <summary>
@@ -517,20 +568,20 @@ internal sealed class PiecewiseSecondLayer
 
         int steps = _alphas.Length;
         int total = _stepStart[Math.Min(steps, first + count + 1)] - _stepStart[first + 1 > steps ? steps : first + 1];
-        if (_partial.Length < DotBlocks * Math.Max(total, 1))
+        if (_partial.Length < Blocks * Math.Max(total, 1))
         {
-            _partial = new double[DotBlocks * Math.Max(total, 1)];
+            _partial = new double[Blocks * Math.Max(total, 1)];
         }
 
-        Parallel.For(0, DotBlocks, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(DotBlocks, KernelThreads.Effective) }, block =>
-            AccumulatePart(gradient, first, count, weights, block));
+        var body = new AccumulateBody(this, gradient, first, count, weights);
+        RowParallel.For(Blocks, WorkPerBlock(count), ref body);
 
         // Each breakpoint closes its element's interval: Σ of the fixed channel blocks' partial dots, in block order.
         int from = _stepStart[Math.Min(steps, first + 1)];
         for (int i = from; i < from + total; i++)
         {
             double h = 0;
-            for (int block = 0; block < DotBlocks; block++)
+            for (int block = 0; block < Blocks; block++)
             {
                 h += _partial[(block * total) + (i - from)];
             }
@@ -557,7 +608,7 @@ internal sealed class PiecewiseSecondLayer
         {
             for (int l = 0; l < _outLength; l++)
             {
-                _gFloat[(o * _outLength) + l] = (float)_g[(l * _outChannels) + o];
+                _gFloat[(o * _outLength) + l] = (float)_g[RowIndex(o, l)];
             }
         }
 
@@ -574,36 +625,59 @@ internal sealed class PiecewiseSecondLayer
     }
 
     /// <summary>
-    /// One fixed block of output channels (independent of the thread count, so sums do not depend on it): per step, G += w·g
-    /// on the block, then the block's partial (WᵀG)_e of every element whose piece changes after that step.
+    /// One block of 16 output channels, every step of the batch: G += w·g on the block, then the block's partial (WᵀG)_e of
+    /// every element whose piece changes after that step (summed over blocks, in block order, by the caller).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void AccumulatePart(float[] gradient, int first, int count, double[] weights, int block)
+    private unsafe void AccumulateBlock(float[] gradient, int first, int count, double[] weights, int block)
     {
-        PiecewiseSecondLayer me = this;
-        (int o0, int o1) = me.Slice(block, DotBlocks);
-        int plane = me._outChannels * me._outLength;
-        int cout = me._outChannels;
-        int lout = me._outLength;
-        int steps = me._alphas.Length;
-        int from = me._stepStart[Math.Min(steps, first + 1)];
-        int total = me._stepStart[Math.Min(steps, first + count + 1)] - from;
+        int plane = _outChannels * _outLength;
+        int lout = _outLength;
+        int o0 = block * 16;
+        int live = Math.Min(16, _outChannels - o0);
+        int steps = _alphas.Length;
+        int from = _stepStart[Math.Min(steps, first + 1)];
+        int total = _stepStart[Math.Min(steps, first + count + 1)] - from;
         fixed (float* gradientRows = gradient)
-        fixed (double* g = me._g)
-        fixed (float* wt = me._wt)
-        fixed (int* element = me._eventElement.Items)
-        fixed (double* partial = me._partial)
+        fixed (double* g0 = _g)
+        fixed (float* wt0 = _wt)
+        fixed (int* channel = _eventChannel.Items)
+        fixed (int* firstTap = _eventFirstTap.Items)
+        fixed (int* taps = _eventTaps.Items)
+        fixed (int* firstRow = _eventFirstRow.Items)
+        fixed (double* partial = _partial)
         {
+            double* g = g0 + ((long)block * lout * 16);
+            float* wt = wt0 + ((long)block * _channels * _taps * 16);
             for (int k = first; k < first + count; k++)
             {
                 double w = weights[k];
-                float* row = gradientRows + ((long)(k - first) * plane);
-                for (int l = 0; l < lout; l++)
+                float* rows = gradientRows + ((long)(k - first) * plane) + ((long)o0 * lout);
+                if (live == 16 && Avx512F.IsSupported)
                 {
-                    double* pg = g + ((long)l * cout);
-                    for (int o = o0; o < o1; o++)
+                    // Position l of the block's 16 channel rows in two gathers, widened to two double vectors.
+                    Vector256<int> offsets = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * lout;
+                    long half = 8L * lout;
+                    var vw = Vector512.Create(w);
+                    for (int l = 0; l < lout; l++)
                     {
-                        pg[o] += w * row[((long)o * lout) + l];
+                        Vector512<double> lo = Avx512F.ConvertToVector512Double(Avx2.GatherVector256(rows + l, offsets, 4));
+                        Vector512<double> hi = Avx512F.ConvertToVector512Double(Avx2.GatherVector256(rows + half + l, offsets, 4));
+                        double* dst = g + (l * 16);
+                        Vector512.FusedMultiplyAdd(vw, lo, Vector512.Load(dst)).Store(dst);
+                        Vector512.FusedMultiplyAdd(vw, hi, Vector512.Load(dst + 8)).Store(dst + 8);
+                    }
+                }
+                else
+                {
+                    for (int o = 0; o < live; o++)
+                    {
+                        float* src = rows + ((long)o * lout);
+                        double* dst = g + o;
+                        for (int l = 0; l < lout; l++)
+                        {
+                            dst[l * 16] = Math.FusedMultiplyAdd(w, src[l], dst[l * 16]);
+                        }
                     }
                 }
 
@@ -612,64 +686,24 @@ internal sealed class PiecewiseSecondLayer
                     continue;
                 }
 
-                for (int i = me._stepStart[k + 1]; i < me._stepStart[k + 2]; i++)
+                int end = _stepStart[k + 2];
+                for (int i = _stepStart[k + 1]; i < end; i++)
                 {
-                    partial[((long)block * total) + (i - from)] = me.Dot(wt, g, element[i], o0, o1);
+                    float* pw = wt + ((((long)channel[i] * _taps) + firstTap[i]) * 16);
+                    double* pg = g + ((long)firstRow[i] * 16);
+                    long rowStep = (long)_dilation * 16;
+                    Vector512<double> acc = Vector512<double>.Zero;
+                    for (int t = taps[i]; t > 0; t--, pw += 16, pg -= rowStep)
+                    {
+                        Vector512<float> wv = Vector512.Load(pw);
+                        acc = Vector512.FusedMultiplyAdd(Vector512.WidenLower(wv), Vector512.Load(pg), acc);
+                        acc = Vector512.FusedMultiplyAdd(Vector512.WidenUpper(wv), Vector512.Load(pg + 8), acc);
+                    }
+
+                    partial[((long)block * total) + (i - from)] = Vector512.Sum(acc);
                 }
             }
         }
-    }
-
-    /// <summary>Σ_t Σ_{o in [o0, o1)} W[o, c, t]·G[l + pad − t·dilation, o] for element e, in double.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe double Dot(float* wt, double* g, int e, int o0, int o1)
-    {
-        int c = e / _pooledLength;
-        int l = e % _pooledLength;
-        double total = 0;
-        for (int t = 0; t < _taps; t++)
-        {
-            int lo = l + _padLeft - (t * _dilation);
-            if (lo < 0 || lo >= _outLength)
-            {
-                continue;
-            }
-
-            float* w = wt + ((((long)c * _taps) + t) * _outChannels);
-            double* pg = g + ((long)lo * _outChannels);
-            int o = o0;
-            if (Avx512F.IsSupported)
-            {
-                Vector512<double> acc = Vector512<double>.Zero;
-                for (; o + 8 <= o1; o += 8)
-                {
-                    acc = Avx512F.Add(acc, Avx512F.Multiply(Avx512F.ConvertToVector512Double(Avx.LoadVector256(w + o)), Avx512F.LoadVector512(pg + o)));
-                }
-
-                total += Vector512.Sum(acc);
-            }
-
-            for (; o < o1; o++)
-            {
-                total += w[o] * pg[o];
-            }
-        }
-
-        return total;
-    }
-
-    /// <summary>Channel blocks of the backward's partial dot products: fixed, so the sums do not depend on the thread count.</summary>
-    private const int DotBlocks = 2;
-
-    private int Parts() => Math.Max(1, Math.Min(KernelThreads.Effective, (_outChannels + 15) / 16));
-
-    /// <summary>Output channels [o0, o1) of part <paramref name="part"/> of <paramref name="parts"/>, in multiples of 16 (one float vector).</summary>
-    private (int O0, int O1) Slice(int part, int parts)
-    {
-        int blocks = (_outChannels + 15) / 16;
-        int b0 = blocks * part / parts;
-        int b1 = blocks * (part + 1) / parts;
-        return (b0 * 16, Math.Min(_outChannels, b1 * 16));
     }
 
     /// <summary>A list whose backing array is reachable (for pinning in the kernels).</summary>
