@@ -130,44 +130,52 @@ internal sealed class PiecewiseSecondLayer
     /// <summary>
     /// The second layer after the first layer's <paramref name="head"/> (or the <paramref name="relu"/> right after it), when the graph
     /// continues with an optional <see cref="MaxPool1dOp"/> and then a stride-1, ungrouped <see cref="Conv1dOp"/>, each the
-    /// only consumer of the one before, no other node runs before that convolution, and the target lies beyond it; else null.
+    /// only consumer of the one before (evaluation-mode dropouts in between are identities and are stepped over), no other node
+    /// runs before that convolution, and the target lies beyond it; else null.
     /// </summary>
     public static PiecewiseSecondLayer? TryCreate(TargetGradient tg, Node conv1, Node head, Node? relu)
     {
         Graph g = tg.Graph;
         Node filled = relu ?? head;
-        Node[] next = Consumers(g, filled);
-        if (next.Length != 1)
+        var passed = new List<Node>();
+        Node? Next(Node node)
         {
-            return null;
-        }
-
-        MaxPool1dOp? pool = null;
-        Node? poolNode = null;
-        if (next[0].Op is MaxPool1dOp p)
-        {
-            pool = p;
-            poolNode = next[0];
-            next = Consumers(g, poolNode);
-            if (next.Length != 1)
+            // The only consumer, stepping over evaluation-mode dropouts (identities; imported models often have one
+            // between the first pool and the second convolution, as DeepSEA).
+            while (true)
             {
-                return null;
+                Node[] next = Consumers(g, node);
+                if (next.Length != 1 || g.Outputs.Any(o => ReferenceEquals(o.Node, node)))
+                {
+                    return null;
+                }
+
+                if (next[0].Op is not DropoutOp)
+                {
+                    return next[0];
+                }
+
+                passed.Add(next[0]);
+                node = next[0];
             }
         }
 
-        Node conv = next[0];
-        if (conv.Op is not Conv1dOp c || c.Stride != 1 || c.Groups != 1 || conv.Inputs.Count != 1 || tg.Main.Training
-            || tg.SeedNode.Index <= conv.Index || g.Outputs.Any(o => ReferenceEquals(o.Node, poolNode) || ReferenceEquals(o.Node, filled)))
+        Node? after = Next(filled);
+        MaxPool1dOp? pool = null;
+        if (after?.Op is MaxPool1dOp p)
+        {
+            pool = p;
+            passed.Add(after);
+            after = Next(after);
+        }
+
+        if (after is not Node conv || conv.Op is not Conv1dOp c || c.Stride != 1 || c.Groups != 1 || conv.Inputs.Count != 1
+            || tg.Main.Training || tg.SeedNode.Index <= conv.Index)
         {
             return null;
         }
 
-        var allowed = new HashSet<Node> { g.Inputs[0], conv1, head, filled, conv };
-        if (poolNode is not null)
-        {
-            allowed.Add(poolNode);
-        }
-
+        var allowed = new HashSet<Node>(passed) { g.Inputs[0], conv1, head, filled, conv };
         if (!g.Nodes.Take(conv.Index + 1).All(allowed.Contains))
         {
             return null;

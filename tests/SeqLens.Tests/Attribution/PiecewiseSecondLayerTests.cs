@@ -19,6 +19,7 @@ public class PiecewiseSecondLayerTests
         NoPoolDilated,
         NoRelu,
         NoBatchNormValidConv,
+        DropoutAfterPool,
     }
 
     private static Graph Model(Shape shape, int length)
@@ -40,6 +41,7 @@ public class PiecewiseSecondLayerTests
         {
             Shape.OverlappingPaddedPool => b.MaxPool1d(h, 4, 2, Padding.Symmetric(1)),
             Shape.NoPoolDilated => h,
+            Shape.DropoutAfterPool => b.Dropout(b.MaxPool1d(h, 3), 0.2f),
             _ => b.MaxPool1d(h, 3),
         };
         h = shape switch
@@ -80,6 +82,7 @@ public class PiecewiseSecondLayerTests
     [InlineData(Shape.NoPoolDilated, IntegrationMethod.RiemannMiddle, 20)]
     [InlineData(Shape.NoRelu, IntegrationMethod.GaussLegendre, 24)]
     [InlineData(Shape.NoBatchNormValidConv, IntegrationMethod.GaussLegendre, 24)]
+    [InlineData(Shape.DropoutAfterPool, IntegrationMethod.GaussLegendre, 24)]
     public void Piecewise_MatchesTheStepByStepPath(Shape shape, IntegrationMethod method, int steps)
     {
         Graph g = Model(shape, 90);
