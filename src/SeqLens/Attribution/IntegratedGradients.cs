@@ -396,35 +396,50 @@ public sealed class IntegratedGradients(Graph graph)
         /// <summary>Row k of the batch: <c>z0 + α_k·(z1 − z0)</c>, through max(·, 0) when a ReLU follows the head.</summary>
         private void Blend(Tensor t, int first, int count)
         {
-            int n = _z0.Length;
-            float[] data = t.Data;
-            bool relu = _relu is not null;
-            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = KernelThreads.Effective }, k =>
+            // NOTE: on the kernel workers (RowParallel), not the thread pool: a pool thread would compete with a kernel
+            // worker still spinning after the previous GEMM on a 2-core machine.
+            var body = new BlendRows(this, t.Data, first);
+            RowParallel.For(count, _z0.Length, ref body);
+        }
+
+        private readonly struct BlendRows(LinearPath path, float[] data, int first) : IRowBody
+        {
+            public void Run(int firstRow, int end)
             {
-                // NOTE: vector multiply then add (never fused): the same floats as the scalar z0 + α·dz; the ReLU as a
-                // branch-free select (x > 0 ? x : +0, as the ReLU node for every non-NaN value).
-                float alpha = (float)_alphas[first + k];
-                Span<float> row = data.AsSpan(k * n, n);
-                var va = new Vector<float>(alpha);
-                int width = Vector<float>.Count;
-                int e = 0;
-                for (; e + width <= n; e += width)
+                for (int k = firstRow; k < end; k++)
                 {
-                    Vector<float> v = new Vector<float>(_z0, e) + (va * new Vector<float>(_dz, e));
-                    if (relu)
-                    {
-                        v = Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), v, Vector<float>.Zero);
-                    }
+                    path.BlendRow(data, first, k);
+                }
+            }
+        }
 
-                    v.CopyTo(row[e..]);
+        private void BlendRow(float[] data, int first, int k)
+        {
+            // NOTE: vector multiply then add (never fused): the same floats as the scalar z0 + α·dz; the ReLU as a
+            // branch-free select (x > 0 ? x : +0, as the ReLU node for every non-NaN value).
+            int n = _z0.Length;
+            bool relu = _relu is not null;
+            float alpha = (float)_alphas[first + k];
+            Span<float> row = data.AsSpan(k * n, n);
+            var va = new Vector<float>(alpha);
+            int width = Vector<float>.Count;
+            int e = 0;
+            for (; e + width <= n; e += width)
+            {
+                Vector<float> v = new Vector<float>(_z0, e) + (va * new Vector<float>(_dz, e));
+                if (relu)
+                {
+                    v = Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), v, Vector<float>.Zero);
                 }
 
-                for (; e < n; e++)
-                {
-                    float v = _z0[e] + (alpha * _dz[e]);
-                    row[e] = relu ? (v > 0f ? v : 0f) : v;
-                }
-            });
+                v.CopyTo(row[e..]);
+            }
+
+            for (; e < n; e++)
+            {
+                float v = _z0[e] + (alpha * _dz[e]);
+                row[e] = relu ? (v > 0f ? v : 0f) : v;
+            }
         }
 
         /// <summary>
@@ -433,42 +448,56 @@ public sealed class IntegratedGradients(Graph graph)
         /// </summary>
         private void Accumulate(float[] g, float[]? mask, int first, int count)
         {
-            int n = _z0.Length;
-            const int block = 4096;
-            int blocks = (n + block - 1) / block;
-            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = KernelThreads.Effective }, bi =>
+            var body = new AccumulateRows(this, g, mask, first, count);
+            RowParallel.For((_z0.Length + AccumulateBlock - 1) / AccumulateBlock, (long)AccumulateBlock * count, ref body);
+        }
+
+        private const int AccumulateBlock = 4096;
+
+        private readonly struct AccumulateRows(LinearPath path, float[] g, float[]? mask, int first, int count) : IRowBody
+        {
+            public void Run(int firstBlock, int end)
             {
-                int e0 = bi * block;
-                int e1 = Math.Min(n, e0 + block);
-                int width = Vector<float>.Count;
-                for (int k = 0; k < count; k++)
+                for (int bi = firstBlock; bi < end; bi++)
                 {
-                    // NOTE: vector widen, multiply, then add in double (never fused): the same doubles as the scalar
-                    // sum += w·g; masked entries add +0, which leaves every sum unchanged.
-                    double w = _weights[first + k];
-                    var vw = new Vector<double>(w);
-                    int o = k * n;
-                    int e = e0;
-                    for (; e + width <= e1; e += width)
-                    {
-                        var gv = new Vector<float>(g, o + e);
-                        if (mask is not null)
-                        {
-                            gv = Vector.ConditionalSelect(Vector.GreaterThan(new Vector<float>(mask, o + e), Vector<float>.Zero), gv, Vector<float>.Zero);
-                        }
-
-                        Vector.Widen(gv, out Vector<double> lo, out Vector<double> hi);
-                        int half = e + (width / 2);
-                        (new Vector<double>(_sum, e) + (vw * lo)).CopyTo(_sum, e);
-                        (new Vector<double>(_sum, half) + (vw * hi)).CopyTo(_sum, half);
-                    }
-
-                    for (; e < e1; e++)
-                    {
-                        _sum[e] += mask is null || mask[o + e] > 0f ? w * g[o + e] : 0.0;
-                    }
+                    path.AccumulateElements(g, mask, first, count, bi);
                 }
-            });
+            }
+        }
+
+        private void AccumulateElements(float[] g, float[]? mask, int first, int count, int bi)
+        {
+            int n = _z0.Length;
+            int e0 = bi * AccumulateBlock;
+            int e1 = Math.Min(n, e0 + AccumulateBlock);
+            int width = Vector<float>.Count;
+            for (int k = 0; k < count; k++)
+            {
+                // NOTE: vector widen, multiply, then add in double (never fused): the same doubles as the scalar
+                // sum += w·g; masked entries add +0, which leaves every sum unchanged.
+                double w = _weights[first + k];
+                var vw = new Vector<double>(w);
+                int o = k * n;
+                int e = e0;
+                for (; e + width <= e1; e += width)
+                {
+                    var gv = new Vector<float>(g, o + e);
+                    if (mask is not null)
+                    {
+                        gv = Vector.ConditionalSelect(Vector.GreaterThan(new Vector<float>(mask, o + e), Vector<float>.Zero), gv, Vector<float>.Zero);
+                    }
+
+                    Vector.Widen(gv, out Vector<double> lo, out Vector<double> hi);
+                    int half = e + (width / 2);
+                    (new Vector<double>(_sum, e) + (vw * lo)).CopyTo(_sum, e);
+                    (new Vector<double>(_sum, half) + (vw * hi)).CopyTo(_sum, half);
+                }
+
+                for (; e < e1; e++)
+                {
+                    _sum[e] += mask is null || mask[o + e] > 0f ? w * g[o + e] : 0.0;
+                }
+            }
         }
     }
 }
