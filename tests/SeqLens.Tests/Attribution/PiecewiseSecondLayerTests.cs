@@ -1,7 +1,9 @@
 using SeqLens.Attribution;
 using SeqLens.Graphs;
 using SeqLens.Graphs.Ops;
+using SeqLens.Import.Keras;
 using SeqLens.Kernels;
+using SeqLens.Tests.Support;
 
 namespace SeqLens.Tests.Attribution;
 
@@ -219,6 +221,24 @@ public class PiecewiseSecondLayerTests
         Assert.NotEqual(first, changed.Contributions.Data);
         Assert.Equal(fresh.Contributions.Data, changed.Contributions.Data);
         Assert.Equal(fresh.ModelHash, changed.ModelHash);
+    }
+
+    [SharedDataFact("talgata/keras2_conv1d_record_5_model_PQzyq_modelJson.json", "talgata/keras2_conv1d_record_5_model_PQzyq_modelWeights.h5")]
+    public void TrainedModel_DeepLiftPaperSimulation_MatchesTheStepByStepPath()
+    {
+        // The DeepLIFT paper's own trained model (conv → ReLU → conv → ReLU → max-pool → dense): real weights and biases,
+        // so real breakpoint structure, against a GC-background baseline as in docs/benchmarks.md.
+        Graph g = KerasImporter.Import(
+            SharedData.Require("talgata/keras2_conv1d_record_5_model_PQzyq_modelJson.json"),
+            SharedData.Require("talgata/keras2_conv1d_record_5_model_PQzyq_modelWeights.h5"));
+        int length = g.Inputs[0].SampleShape[1];
+        Tensor x = AttributionModels.RandomDna(4, length, 12);
+        var piecewise = new IntegratedGradients(g) { Steps = 50 };
+        AttributionResult fast = piecewise.Attribute(x, AttributionReferences.Background(), AttributionTarget.Task(1));
+        AttributionResult plain = new IntegratedGradients(g) { Steps = 50, PiecewiseSecondConvolution = false }.Attribute(x, AttributionReferences.Background(), AttributionTarget.Task(1));
+        Assert.Equal(0, piecewise.LastFallbacks);
+        Assert.True(piecewise.LastBreakpoints > 100, $"{piecewise.LastBreakpoints} breakpoints");
+        AssertClose(plain, fast);
     }
 
     private static void AssertClose(AttributionResult expected, AttributionResult actual)
