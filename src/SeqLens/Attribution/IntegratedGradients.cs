@@ -16,7 +16,8 @@ namespace SeqLens.Attribution;
 /// <para>Linear first layer: when the input feeds a single <see cref="Conv1dOp"/> (and nothing else), optionally followed by
 /// an evaluation-mode <see cref="BatchNorm1dOp"/> (folded in: its scale multiplies the summed gradient), its output along
 /// the path is linear in α, <c>conv(x0 + α(x − x0)) = z0 + α(z1 − z0)</c> with <c>z1 = conv(x)</c> and <c>z0 = conv(x0)</c>
-/// (computed once, with the endpoint scores), and its input gradient is linear too:
+/// (the first convolution of the two rows, once; the scores f(x) and f(x0) come from two extra rows α = 1 and α = 0 with
+/// weight 0 among the steps), and its input gradient is linear too:
 /// <c>Σ_k w_k·Wᵀg_k = Wᵀ(Σ_k w_k·g_k)</c>. So the steps run the rest of the network from the blended pre-activations and
 /// one transposed convolution of the weighted sum (accumulated in double, in step order) gives the integral. Exact up
 /// to float rounding; independent of <see cref="BatchSize"/> and the thread count. A ReLU right after that layer is
@@ -271,11 +272,14 @@ public sealed class IntegratedGradients(Graph graph)
         private readonly double _budget;
         private readonly Conv1dOp _op;
         private readonly float[] _channelScale;
+        private readonly float[] _channelShift;
         private readonly double[] _alphas;
         private readonly double[] _weights;
         private readonly int _batch;
         private readonly int _sample;
-        private readonly Tensor _endpoints;
+        private readonly int[] _shape;
+        private readonly float[] _ends;
+        private readonly float[] _heads;
         private readonly Dictionary<int, Tensor> _dummies = [];
         private readonly float[] _z0;
         private readonly float[] _dz;
@@ -293,12 +297,18 @@ public sealed class IntegratedGradients(Graph graph)
             _second = second;
             _op = (Conv1dOp)conv.Op;
             _channelScale = new float[_op.OutChannels];
-            _alphas = alphas;
-            _weights = weights;
+            _channelShift = new float[_op.OutChannels];
+
+            // The path's endpoints ride in the steps as α = 0 (first row) and α = 1 (last row) with weight 0: their
+            // scores are f(x0) and f(x), so no separate forward pass of the whole network is needed for them.
+            _alphas = [0.0, .. alphas, 1.0];
+            _weights = [0.0, .. weights, 0.0];
             _batch = batch;
+            _shape = shape;
             _sample = shape[1] * shape[2];
-            _endpoints = new Tensor([2, .. shape[1..]]);
+            _ends = new float[2 * _sample];
             int z = conv.SampleShape.Aggregate(1, (a, b) => a * b);
+            _heads = new float[2 * z];
             _z0 = new float[z];
             _dz = new float[z];
             _sum = new double[z];
@@ -324,10 +334,14 @@ public sealed class IntegratedGradients(Graph graph)
         {
             for (int c = 0; c < _channelScale.Length; c++)
             {
-                // The batch-norm's own scale γ/√(σ² + ε), computed as its forward does; 1 without a batch-norm.
+                // The batch-norm's own scale γ/√(σ² + ε) and shift β − μ·scale, computed as its forward does; 1 and 0
+                // without a batch-norm.
                 _channelScale[c] = _head.Op is BatchNorm1dOp bn
                     ? (float)(1.0 / Math.Sqrt(bn.RunningVar.Value.Data[c] + (double)bn.Epsilon)) * (bn.Weight is null ? 1f : bn.Weight.Value.Data[c])
                     : 1f;
+                _channelShift[c] = _head.Op is BatchNorm1dOp norm
+                    ? (norm.Bias is null ? 0f : norm.Bias.Value.Data[c]) - (norm.RunningMean.Value.Data[c] * _channelScale[c])
+                    : 0f;
             }
 
             _second?.Refresh();
@@ -336,15 +350,33 @@ public sealed class IntegratedGradients(Graph graph)
         /// <summary>Adds Σ_k w_k ∇f(x_k) into <paramref name="integral"/>; returns [f(x), f(x0)].</summary>
         public double[] Integrate(ReadOnlySpan<float> xs, float[] x0, double[] integral)
         {
-            xs.CopyTo(_endpoints.Data.AsSpan(0, _sample));
-            x0.CopyTo(_endpoints.Data.AsSpan(_sample, _sample));
-            Executor side = _tg.Side;
-            side.Forward(_endpoints);
-            double[] f = _tg.ScoresOf(side, 2);
-            float[] z = side.Value(_head).Data;
+            // The head's values at x and x0: the first convolution (and the batch-norm's affine map) of the two rows.
+            xs.CopyTo(_ends.AsSpan(0, _sample));
+            x0.CopyTo(_ends.AsSpan(_sample, _sample));
+            Array.Clear(_heads);
+            Conv1d.Forward(_geometry with { Batch = 2 }, _ends, _op.Weight.Value.Data, _op.Bias is null ? [] : _op.Bias.Value.Data, _heads);
             int n = _z0.Length;
-            z.AsSpan(n, n).CopyTo(_z0);
-            System.Numerics.Tensors.TensorPrimitives.Subtract(z.AsSpan(0, n), _z0, _dz);
+            int channelLength = n / _channelScale.Length;
+            if (_head.Op is BatchNorm1dOp)
+            {
+                for (int row = 0; row < 2; row++)
+                {
+                    for (int c = 0; c < _channelScale.Length; c++)
+                    {
+                        Span<float> v = _heads.AsSpan((row * n) + (c * channelLength), channelLength);
+                        float scale = _channelScale[c];
+                        float shift = _channelShift[c];
+                        for (int e = 0; e < v.Length; e++)
+                        {
+                            v[e] = (v[e] * scale) + shift; // as the batch-norm's evaluation forward: multiply, then add
+                        }
+                    }
+                }
+            }
+
+            _heads.AsSpan(n, n).CopyTo(_z0);
+            System.Numerics.Tensors.TensorPrimitives.Subtract(_heads.AsSpan(0, n), _z0, _dz);
+            double[] f = [0, 0];
             Array.Clear(_sum);
             int steps = _alphas.Length;
             Executor main = _tg.Main;
@@ -356,7 +388,7 @@ public sealed class IntegratedGradients(Graph graph)
                 int count = Math.Min(_batch, steps - first);
                 if (!_dummies.TryGetValue(count, out Tensor? dummy))
                 {
-                    dummy = new Tensor([count, .. _endpoints.Shape[1..]]);
+                    dummy = new Tensor([count, .. _shape[1..]]);
                     _dummies[count] = dummy;
                 }
 
@@ -365,6 +397,7 @@ public sealed class IntegratedGradients(Graph graph)
                 {
                     // The second convolution's output in closed form; the backward stops there and the breakpoints route it.
                     main.ForwardReplacing(dummy, _second!.Conv, t => _second.Fill(t, from, count));
+                    Endpoints(f, first, count);
                     main.BackwardAbove(_tg.SeedNode, _tg.Seed(main, count), BackwardOptions.InputOnly, _second.Conv);
                     _second.Accumulate(main.Gradient(_second.Conv)!.Data, first, count, _weights, _sum);
                     continue;
@@ -373,6 +406,7 @@ public sealed class IntegratedGradients(Graph graph)
                 // With a ReLU after the head, the blend applies it and the accumulation its mask (the same floats as running it).
                 Node filled = _relu ?? _head;
                 main.ForwardReplacing(dummy, filled, t => Blend(t, from, count));
+                Endpoints(f, first, count);
                 main.BackwardAbove(_tg.SeedNode, _tg.Seed(main, count), BackwardOptions.InputOnly, filled);
                 Accumulate(main.Gradient(filled)!.Data, _relu is null ? null : main.Value(_relu).Data, first, count);
             }
@@ -391,6 +425,25 @@ public sealed class IntegratedGradients(Graph graph)
             }
 
             return f;
+        }
+
+        /// <summary>f(x) (the last step, α = 1) and f(x0) (the first, α = 0) when the batch holds them: into f[0] and f[1].</summary>
+        private void Endpoints(double[] f, int first, int count)
+        {
+            int last = _alphas.Length - 1;
+            if (first == 0 || first + count > last)
+            {
+                double[] scores = _tg.ScoresOf(_tg.Main, count);
+                if (first == 0)
+                {
+                    f[1] = scores[0];
+                }
+
+                if (first + count > last)
+                {
+                    f[0] = scores[last - first];
+                }
+            }
         }
 
         /// <summary>Row k of the batch: <c>z0 + α_k·(z1 − z0)</c>, through max(·, 0) when a ReLU follows the head.</summary>

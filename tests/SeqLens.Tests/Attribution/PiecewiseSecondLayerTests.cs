@@ -122,7 +122,9 @@ public class PiecewiseSecondLayerTests
         var ig = new IntegratedGradients(g) { Steps = steps, Method = IntegrationMethod.RiemannLeft };
         ig.Attribute(x, AttributionReferences.Zeros(), AttributionTarget.Task(2));
 
-        (double[] alphas, _) = IntegrationPoints.Get(IntegrationMethod.RiemannLeft, steps);
+        // The path's endpoints ride along as α = 0 (first) and α = 1 (last), with weight 0.
+        (double[] points, _) = IntegrationPoints.Get(IntegrationMethod.RiemannLeft, steps);
+        double[] alphas = [0.0, .. points, 1.0];
         var exec = new Executor(g);
         var pool = (MaxPool1dOp)g.Nodes.First(n => n.Op is MaxPool1dOp).Op;
         var ends = new Tensor(2, 4, 90);
