@@ -206,13 +206,20 @@ internal sealed class PiecewiseSecondLayer
     }
 
     /// <summary>
-    /// Starts one sequence: the pieces at every step of <paramref name="alphas"/>, their changes, and A, B at the first step.
+    /// Starts one sequence: the pieces at every step of <paramref name="alphas"/> (the first is the path's start α = 0, a
+    /// weight-0 row whose pieces are taken just after 0; the others route gradients exactly as the nodes do), their
+    /// changes, and A, B at the first step.
     /// Returns false (use the step-by-step path) when a first-layer value is not finite or there are more than
     /// <paramref name="budget"/> breakpoints per element and step (the default 1/12 keeps their cost, three vector operations
     /// of length K·Cout each, well below the two dense convolutions per step they replace).
     /// </summary>
     public bool Begin(float[] z0, float[] dz, double[] alphas, double budget = 1.0 / 12)
     {
+        if (alphas.Length == 0 || alphas[0] != 0.0)
+        {
+            throw new ArgumentException("The first step must be the path's start α = 0 (with weight 0).", nameof(alphas));
+        }
+
         if (!AllFinite(z0) || !AllFinite(dz))
         {
             return false;
@@ -230,7 +237,15 @@ internal sealed class PiecewiseSecondLayer
         for (int k = 0; k < alphas.Length; k++)
         {
             _stepStart.Add(_eventElement.Count);
-            Pieces((float)alphas[k], k == 0);
+            if (k == 0)
+            {
+                PiecesJustAfterZero();
+            }
+            else
+            {
+                Pieces((float)alphas[k], k == 0);
+            }
+
             if (k == 0)
             {
                 _piece.AsSpan().CopyTo(_forwardPiece);
@@ -417,6 +432,33 @@ internal sealed class PiecewiseSecondLayer
             }
 
             _piece[e] = piece;
+        }
+    }
+
+    /// <summary>
+    /// The pieces of the first row (the path's start α = 0, which has weight 0) taken as their limit just after 0: the member whose line is largest there (greatest z0, ties
+    /// broken by the greater slope, then the first), open when that line is positive just after 0. The values at α = 0 are
+    /// the same whichever tied member is chosen, and a constant baseline ties every window at α = 0 (its convolution is
+    /// constant per channel), which the plain first-maximum rule would turn into a spurious change at the next step.
+    /// </summary>
+    private void PiecesJustAfterZero()
+    {
+        for (int e = 0; e < _piece.Length; e++)
+        {
+            int at = 0;
+            for (int j = 1; j < _poolKernel; j++)
+            {
+                float a = _z0Planes[j][e];
+                float best = _z0Planes[at][e];
+                if (a > best || (a == best && _dzPlanes[j][e] > _dzPlanes[at][e]))
+                {
+                    at = j;
+                }
+            }
+
+            float z = _z0Planes[at][e];
+            bool open = z > 0f || (z == 0f && _dzPlanes[at][e] > 0f);
+            _piece[e] = !_relu || open ? at : -1;
         }
     }
 

@@ -135,14 +135,17 @@ public class PiecewiseSecondLayerTests
         int pooled = g.Nodes.First(nd => nd.Op is Conv1dOp && nd.Name == "conv2").Inputs[0].SampleShape[1];
         int[]? previous = null;
         long changes = 0;
-        foreach (double alpha in alphas)
+        for (int step = 0; step < alphas.Length; step++)
         {
+            double alpha = alphas[step];
+            bool start = step == 0;
             var pieces = new int[12 * pooled];
             for (int c = 0; c < 12; c++)
             {
                 for (int l = 0; l < pooled; l++)
                 {
                     float best = float.NegativeInfinity;
+                    float bestSlope = 0f;
                     int at = -1;
                     for (int j = 0; j < pool.KernelSize; j++)
                     {
@@ -152,7 +155,23 @@ public class PiecewiseSecondLayerTests
                             continue;
                         }
 
-                        float v = z[n + (c * 90) + m] + ((float)alpha * (z[(c * 90) + m] - z[n + (c * 90) + m]));
+                        float z0 = z[n + (c * 90) + m];
+                        float slope = z[(c * 90) + m] - z0;
+                        float v = z0 + ((float)alpha * slope);
+                        if (start)
+                        {
+                            // The start row (α = 0, weight 0) takes its pieces just after 0: the greatest line there (ties:
+                            // the greater slope); the Riemann-left point α = 0 that follows routes as the nodes do.
+                            if (at < 0 || v > best || (v == best && slope > bestSlope))
+                            {
+                                best = v;
+                                bestSlope = slope;
+                                at = j;
+                            }
+
+                            continue;
+                        }
+
                         v = v > 0f ? v : 0f;
                         if (at < 0 || v > best)
                         {
@@ -161,7 +180,8 @@ public class PiecewiseSecondLayerTests
                         }
                     }
 
-                    pieces[(c * pooled) + l] = best > 0f ? at : -1;
+                    bool open = start ? best > 0f || (best == 0f && bestSlope > 0f) : best > 0f;
+                    pieces[(c * pooled) + l] = open ? at : -1;
                 }
             }
 
