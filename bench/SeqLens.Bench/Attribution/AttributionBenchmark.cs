@@ -199,6 +199,12 @@ public static class AttributionBenchmark
             dls.Forward(x);
             dls.Backward(seed, options);
         });
+        var dlsFolded = new Executor(g) { FoldBatchNorm = true };
+        Report("deeplift-shap chunk (21 rows), batch-norms folded (the library default)", g, dlsFolded, repeats, () =>
+        {
+            dlsFolded.Forward(x);
+            dlsFolded.Backward(seed, options);
+        });
         var xi = new Tensor(52, 4, 600);
         for (int r = 0; r < 52; r++)
         {

@@ -84,15 +84,17 @@ public sealed class Executor
     private BatchNormFold?[]? _foldPlan;
     private int _foldPlanFirst = -1;
     private BatchNormFold?[]? _folds;
+    private Tensor? _foldScratch;
 
     /// <summary>
     /// Inference fusion (default false; evaluation mode only): every Conv1d → evaluation BatchNorm1d pair whose convolution
     /// feeds only the batch-norm, and is neither a graph output nor in <see cref="KeepNodes"/>, runs as one convolution with
     /// the batch-norm folded into its weights and bias (see <see cref="BatchNormFold"/>); equal to the unfolded pass up to
-    /// float rounding. The folded convolution node then has no value or gradient (<see cref="Value(Node)"/> and
-    /// <see cref="Gradient(Node)"/> throw), and backward supports the plain gradient rule without parameter gradients only
-    /// (DeepLIFT rules, parameter gradients and <see cref="Delta(Node)"/>/<see cref="Conservation"/> need the unfolded pass).
-    /// Used by the gradient attribution methods, which observe only the input gradient and the target node.
+    /// float rounding. The folded convolution node then has no value, gradient or difference-from-reference
+    /// (<see cref="Value(Node)"/>, <see cref="Gradient(Node)"/>, <see cref="Delta(Node)"/> and <see cref="Conservation"/>
+    /// throw). Backward supports the gradient rule and, without <see cref="FuseRelu"/>, the DeepLIFT rules (Rescale,
+    /// RevealCancel and the split pass: the pair is linear, so its multipliers are its gradient); never parameter gradients.
+    /// Used by the attribution methods, which observe only the input, the target node and the nodes they keep.
     /// </summary>
     internal bool FoldBatchNorm
     {
@@ -304,9 +306,14 @@ public sealed class Executor
             split |= rule == BackwardRule.RevealCancel && _needsGrad[i];
         }
 
-        if (_folds is not null && (anyRule || options.ParameterGradients || Training))
+        if (_folds is not null && (options.ParameterGradients || Training))
         {
-            throw new InvalidOperationException("The last forward folded batch-norms into convolutions (FoldBatchNorm): backward supports the gradient rule without parameter gradients only.");
+            throw new InvalidOperationException("The last forward folded batch-norms into convolutions (FoldBatchNorm): backward computes no parameter gradients.");
+        }
+
+        if (_folds is not null && anyRule && _folds.Any(f => f?.Relu is not null))
+        {
+            throw new InvalidOperationException("The last forward fused ReLUs into folded convolutions (FuseRelu): their inputs were not kept, and the DeepLIFT rules need them; turn FuseRelu off.");
         }
 
         int batch = _shapes![0][0];
@@ -371,7 +378,7 @@ public sealed class Executor
             BatchNormFold? folded = _folds?[i];
             if (folded is not null && ReferenceEquals(folded.BatchNorm, node))
             {
-                BackwardFolded(folded, i);
+                BackwardFolded(folded, i, split);
                 continue;
             }
 
@@ -416,8 +423,11 @@ public sealed class Executor
         }
     }
 
-    /// <summary>Input gradient of a folded convolution + batch-norm: <c>dx += W'ᵀ·dy</c> with dy the batch-norm's gradient.</summary>
-    private void BackwardFolded(BatchNormFold fold, int i)
+    /// <summary>
+    /// Input multipliers of a folded convolution + batch-norm: <c>dx += W'ᵀ·dy</c> with dy the batch-norm's gradient; in the
+    /// split pass <c>m⁺in += W'⁺ᵀm⁺ + W'⁻ᵀm⁻</c>, <c>m⁻in += W'⁺ᵀm⁻ + W'⁻ᵀm⁺</c> (as <see cref="Ops.Conv1dOp.BackwardSplit"/>).
+    /// </summary>
+    private void BackwardFolded(BatchNormFold fold, int i, bool split)
     {
         int src = fold.Conv.Inputs[0].Index;
         if (!_needsGrad[src])
@@ -427,15 +437,30 @@ public sealed class Executor
 
         long started = Profile ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         Tensor buffer = GradBuffer(src);
+        Tensor? bufferNeg = split ? GradNegBuffer(src) : null;
         if (!_hasGrad[src])
         {
             Array.Clear(buffer.Data);
+            if (bufferNeg is not null)
+            {
+                Array.Clear(bufferNeg.Data);
+            }
+
             _hasGrad[src] = true;
         }
 
         var g = (Kernels.Conv1dGeometry)_workspaces[fold.Conv.Index]!;
         float[] dy = _grads[i]!.Data;
-        if (SparseConvBackward.Supported(g))
+        if (split)
+        {
+            (float[] wp, float[] wn) = fold.SplitWeights();
+            float[] dyNeg = _gradsNeg[i]!.Data;
+            Kernels.Conv1d.BackwardInput(g, dy, wp, buffer.Data);
+            Kernels.Conv1d.BackwardInput(g, dyNeg, wn, buffer.Data);
+            Kernels.Conv1d.BackwardInput(g, dyNeg, wp, bufferNeg!.Data);
+            Kernels.Conv1d.BackwardInput(g, dy, wn, bufferNeg.Data);
+        }
+        else if (SparseConvBackward.Supported(g))
         {
             SparseConvBackward.BackwardInput(g, dy, fold.Weight, buffer.Data);
         }
@@ -448,6 +473,29 @@ public sealed class Executor
         {
             BackwardTicks[i] += System.Diagnostics.Stopwatch.GetTimestamp() - started;
         }
+    }
+
+    /// <summary>
+    /// Split pass, upward, of a folded convolution + batch-norm: <c>Δ⁺ = W'⁺∗Δ⁺in + W'⁻∗Δ⁻in</c>,
+    /// <c>Δ⁻ = W'⁺∗Δ⁻in + W'⁻∗Δ⁺in</c> into the batch-norm's Δ buffers (the bias cancels), as <see cref="Ops.Conv1dOp.PropagateDeltas"/>.
+    /// </summary>
+    private void PropagateFolded(BatchNormFold fold, int i)
+    {
+        int src = fold.Conv.Inputs[0].Index;
+        var g = (Kernels.Conv1dGeometry)_workspaces[fold.Conv.Index]!;
+        (float[] wp, float[] wn) = fold.SplitWeights();
+        float[] dp = _deltaPos[src]!.Data;
+        float[] dn = _deltaNeg[src]!.Data;
+        float[] outPos = _deltaPos[i]!.Data;
+        float[] outNeg = _deltaNeg[i]!.Data;
+        _foldScratch = Sized(_foldScratch, _shapes![i]);
+        float[] tmp = _foldScratch.Data;
+        Kernels.Conv1d.Forward(g, dp, wp, [], outPos);
+        Kernels.Conv1d.Forward(g, dn, wn, [], tmp);
+        System.Numerics.Tensors.TensorPrimitives.Add(outPos, tmp, outPos);
+        Kernels.Conv1d.Forward(g, dn, wp, [], outNeg);
+        Kernels.Conv1d.Forward(g, dp, wn, [], tmp);
+        System.Numerics.Tensors.TensorPrimitives.Add(outNeg, tmp, outNeg);
     }
 
     /// <summary>Throws when <paramref name="node"/>'s value was folded away by <see cref="FoldBatchNorm"/> in the last forward.</summary>
@@ -534,6 +582,16 @@ public sealed class Executor
                 continue;
             }
 
+            if (_folds?[i] is BatchNormFold fold)
+            {
+                if (ReferenceEquals(fold.BatchNorm, node))
+                {
+                    PropagateFolded(fold, i);
+                }
+
+                continue; // the folded convolution has no Δ of its own
+            }
+
             BackwardContext ctx = _backward[i];
             for (int j = 0; j < node.Inputs.Count; j++)
             {
@@ -588,6 +646,7 @@ public sealed class Executor
     public Tensor Delta(Node node)
     {
         ArgumentNullException.ThrowIfNull(node);
+        CheckNotFolded(node);
         RowPairs pairs = _lastOptions?.Pairs ?? throw new InvalidOperationException("Delta needs a backward pass with RowPairs first.");
         var pos = new Tensor(_values[node.Index]!.Shape);
         var neg = new Tensor(pos.Shape);
@@ -611,6 +670,11 @@ public sealed class Executor
     public NodeConservation Conservation(Node node)
     {
         ArgumentNullException.ThrowIfNull(node);
+        if (_folds?[node.Index] is BatchNormFold fold)
+        {
+            // The batch-norm's own rule would need its input (the convolution's value), which a fold never computes.
+            throw new InvalidOperationException($"Node '{node.Name}' belongs to the folded pair '{fold.Conv.Name}' → '{fold.BatchNorm.Name}' (FoldBatchNorm): its own summation-to-delta needs the unfolded pass.");
+        }
         BackwardOptions options = _lastOptions ?? throw new InvalidOperationException("Conservation needs a backward pass first.");
         RowPairs pairs = options.Pairs ?? throw new InvalidOperationException("Conservation needs a DeepLIFT backward (with RowPairs).");
         int i = node.Index;
