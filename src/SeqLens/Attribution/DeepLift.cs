@@ -50,7 +50,7 @@ public sealed class DeepLift
         Options = options ?? new DeepLiftOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.BatchSize);
         _rules = DeepLiftRules.Resolve(graph, Options.Rule);
-        _executor = new Executor(graph) { FoldBatchNorm = Options.Fusion };
+        _executor = new Executor(graph) { FoldBatchNorm = Options.Fusion, FuseReluMaxPool = Options.Fusion };
         _modelHash = ModelHash.Compute(graph);
     }
 

@@ -85,6 +85,8 @@ public sealed class Executor
     private int _foldPlanFirst = -1;
     private BatchNormFold?[]? _folds;
     private Tensor? _foldScratch;
+    private Node?[]? _reluPool;
+    private int[]? _consumers;
 
     /// <summary>
     /// Inference fusion (default false; evaluation mode only): every Conv1d → evaluation BatchNorm1d pair whose convolution
@@ -112,6 +114,16 @@ public sealed class Executor
         get => _fuseRelu;
         set { _fuseRelu = value; _foldPlan = null; }
     }
+
+    /// <summary>
+    /// DeepLIFT backward fusion (default false): in a pass without the split (Rescale, or RevealCancel only at max pools), a
+    /// max pool on a paired rule whose input is a ReLU on the Rescale rule that only it consumes runs both rules in one pass
+    /// (<see cref="Ops.MaxPool1dOp.PairedBackwardThroughRelu"/>), straight into the ReLU's input multipliers: the ReLU's own
+    /// multipliers are never formed (<see cref="Gradient(Node)"/> and <see cref="Conservation"/> of the ReLU throw). Not
+    /// applied to nodes in <see cref="KeepNodes"/>, seeds and graph outputs. Bit-identical to the two rules for pools with
+    /// stride ≥ kernel, equal up to float rounding otherwise.
+    /// </summary>
+    internal bool FuseReluMaxPool { get; set; }
 
     /// <summary>Nodes whose value (and gradient) must stay available under <see cref="FoldBatchNorm"/>: never folded away (default none).</summary>
     internal IReadOnlySet<Node> KeepNodes
@@ -366,6 +378,7 @@ public sealed class Executor
             }
         }
 
+        _reluPool = FuseReluMaxPool && anyRule && !split && !Training ? PlanReluPool(options, stopIndex) : null;
         for (int i = _nodes.Length - 1; i > stopIndex; i--)
         {
             Node node = _nodes[i];
@@ -379,6 +392,12 @@ public sealed class Executor
             if (folded is not null && ReferenceEquals(folded.BatchNorm, node))
             {
                 BackwardFolded(folded, i, split);
+                continue;
+            }
+
+            if (_reluPool?[i] is Node relu)
+            {
+                BackwardReluPool(i, relu, options);
                 continue;
             }
 
@@ -475,6 +494,77 @@ public sealed class Executor
         }
     }
 
+    /// <summary>Per max-pool node: the ReLU whose Rescale rule runs inside its paired rule (see <see cref="FuseReluMaxPool"/>), or null.</summary>
+    private Node?[] PlanReluPool(BackwardOptions options, int stopIndex)
+    {
+        if (_consumers is null)
+        {
+            _consumers = new int[_nodes.Length];
+            foreach (Node n in _nodes)
+            {
+                foreach (Node input in n.Inputs)
+                {
+                    _consumers[input.Index]++;
+                }
+            }
+
+            foreach (GraphOutput o in Graph.Outputs)
+            {
+                _consumers[o.Node.Index] += 2; // an output is observed
+            }
+        }
+
+        var plan = new Node?[_nodes.Length];
+        for (int i = stopIndex + 1; i < _nodes.Length; i++)
+        {
+            Node pool = _nodes[i];
+            if (pool.Op is not Ops.MaxPool1dOp || options.RuleOf(pool) == BackwardRule.Gradient || _hasGrad[pool.Inputs[0].Index])
+            {
+                continue;
+            }
+
+            Node relu = pool.Inputs[0];
+            if (relu.Op is not Ops.ReluOp || relu.IsInput || relu.Index <= stopIndex || options.RuleOf(relu) == BackwardRule.Gradient
+                || _consumers[relu.Index] != 1 || _keep.Contains(relu) || !_needsGrad[relu.Inputs[0].Index] || _folds?[relu.Index] is not null)
+            {
+                continue;
+            }
+
+            plan[i] = relu;
+        }
+
+        return plan;
+    }
+
+    /// <summary>A max pool's paired rule through the ReLU before it, into the ReLU's input multipliers (<see cref="FuseReluMaxPool"/>).</summary>
+    private void BackwardReluPool(int i, Node relu, BackwardOptions options)
+    {
+        long started = Profile ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+        int src = relu.Inputs[0].Index;
+        Tensor buffer = GradBuffer(src);
+        if (!_hasGrad[src])
+        {
+            Array.Clear(buffer.Data);
+            _hasGrad[src] = true;
+        }
+
+        BackwardContext ctx = _backward[i];
+        ctx.InputArray[0] = _values[relu.Index]!;
+        ctx.Output = _values[i]!;
+        ctx.OutputGrad = _grads[i]!;
+        ctx.ParameterGradients = false;
+        ctx.Training = false;
+        ctx.Rule = options.RuleOf(_nodes[i]);
+        ctx.Pairs = options.Pairs;
+        ctx.Workspace = _workspaces[i];
+        ctx.Split = false;
+        Ops.MaxPool1dOp.PairedBackwardThroughRelu(ctx, _values[src]!, buffer);
+        if (Profile)
+        {
+            BackwardTicks[i] += System.Diagnostics.Stopwatch.GetTimestamp() - started;
+        }
+    }
+
     /// <summary>
     /// Split pass, upward, of a folded convolution + batch-norm: <c>Δ⁺ = W'⁺∗Δ⁺in + W'⁻∗Δ⁻in</c>,
     /// <c>Δ⁻ = W'⁺∗Δ⁻in + W'⁻∗Δ⁺in</c> into the batch-norm's Δ buffers (the bias cancels), as <see cref="Ops.Conv1dOp.PropagateDeltas"/>.
@@ -504,6 +594,15 @@ public sealed class Executor
         if (_folds?[node.Index] is BatchNormFold fold && (ReferenceEquals(fold.Conv, node) || (fold.Relu is not null && ReferenceEquals(fold.BatchNorm, node))))
         {
             throw new InvalidOperationException($"Node '{node.Name}' was folded into '{(fold.Relu ?? fold.BatchNorm).Name}' (FoldBatchNorm): it has no value or gradient; add it to KeepNodes.");
+        }
+    }
+
+    /// <summary>Throws when <paramref name="node"/> is a ReLU whose multipliers the last backward never formed (<see cref="FuseReluMaxPool"/>).</summary>
+    private void CheckNotFusedRelu(Node node)
+    {
+        if (_reluPool is not null && Array.FindIndex(_reluPool, r => ReferenceEquals(r, node)) is int pool and >= 0)
+        {
+            throw new InvalidOperationException($"Node '{node.Name}' ran inside the paired rule of '{_nodes[pool].Name}' (FuseReluMaxPool): it has no multipliers of its own; add it to KeepNodes.");
         }
     }
 
@@ -670,6 +769,7 @@ public sealed class Executor
     public NodeConservation Conservation(Node node)
     {
         ArgumentNullException.ThrowIfNull(node);
+        CheckNotFusedRelu(node);
         if (_folds?[node.Index] is BatchNormFold fold)
         {
             // The batch-norm's own rule would need its input (the convolution's value), which a fold never computes.
@@ -772,6 +872,7 @@ public sealed class Executor
     {
         ArgumentNullException.ThrowIfNull(node);
         CheckNotFolded(node);
+        CheckNotFusedRelu(node);
         return _hasGrad[node.Index] ? _grads[node.Index] : null;
     }
 
