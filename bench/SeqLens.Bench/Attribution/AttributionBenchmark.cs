@@ -55,7 +55,7 @@ public static class AttributionBenchmark
             var rs = new Rng(4);
             float[] w = Enumerable.Range(0, 200 * 300 * 11).Select(_ => (float)(rs.NextDouble() - 0.5)).ToArray();
             float[] dx = new float[20 * 300 * 200];
-            foreach (double density in new[] { 0.0, 0.02, 0.1, 0.2, 0.3 })
+            foreach (double density in new[] { 0.0, 0.02, 0.1, 0.2, 0.3, 0.4 })
             {
                 float[] dy = Enumerable.Range(0, 20 * 200 * geo.OutLength).Select(_ => rs.NextDouble() < density ? 1f : 0f).ToArray();
                 (double _, double dense) = WallAndCpu(rounds, () => { for (int r = 0; r < rounds; r++) { SeqLens.Kernels.Conv1d.BackwardInput(geo, dy, w, dx); } });
