@@ -212,9 +212,9 @@ public sealed class DeepLift
     private void Run(Tensor x, AttributionReferences references, AttributionTarget target, Node? keep, Action<Chunk, int, int, Func<int, int, int>> visit)
     {
         (Node seedNode, float[] weights) = target.Resolve(Graph);
-        if (_executor.FoldBatchNorm)
+        if (_executor.FoldBatchNorm && !_executor.KeepNodes.SetEquals(keep is null ? [] : [keep]))
         {
-            _executor.KeepNodes = keep is null ? new HashSet<Node>() : new HashSet<Node> { keep };
+            _executor.KeepNodes = keep is null ? new HashSet<Node>() : new HashSet<Node> { keep }; // re-plans the folds
         }
 
         int n = x.Shape[0];
