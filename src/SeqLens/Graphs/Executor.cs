@@ -542,12 +542,8 @@ public sealed class Executor
         long started = Profile ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         int src = relu.Inputs[0].Index;
         Tensor buffer = GradBuffer(src);
-        if (!_hasGrad[src])
-        {
-            Array.Clear(buffer.Data);
-            _hasGrad[src] = true;
-        }
-
+        bool overwrite = !_hasGrad[src]; // the first multipliers to reach the ReLU's input: written, no clearing pass
+        _hasGrad[src] = true;
         BackwardContext ctx = _backward[i];
         ctx.InputArray[0] = _values[relu.Index]!;
         ctx.Output = _values[i]!;
@@ -558,7 +554,7 @@ public sealed class Executor
         ctx.Pairs = options.Pairs;
         ctx.Workspace = _workspaces[i];
         ctx.Split = false;
-        Ops.MaxPool1dOp.PairedBackwardThroughRelu(ctx, _values[src]!, buffer);
+        Ops.MaxPool1dOp.PairedBackwardThroughRelu(ctx, _values[src]!, buffer, overwrite);
         if (Profile)
         {
             BackwardTicks[i] += System.Diagnostics.Stopwatch.GetTimestamp() - started;

@@ -86,6 +86,14 @@ public class PairedMaxPoolRuleTests
         MaxPool1dOp.PairedMaxBackward(pairs, channels, length, outLength, x, m, argmax, tiled, throughRelu ? z : null, kernel);
         Assert.Contains(scatter, v => v != 0f);
         Assert.Equal(scatter, tiled);
+
+        // Reading the winners from the pool's outputs, and writing instead of adding (over garbage, unpaired row included).
+        var written = Enumerable.Repeat(float.NaN, x.Length).ToArray();
+        MaxPool1dOp.PairedMaxBackward(pairs, channels, length, outLength, x, m, argmax, written, throughRelu ? z : null, kernel, y, overwrite: true);
+        Assert.Equal(scatter, written);
+        var scatterWritten = Enumerable.Repeat(float.NaN, x.Length).ToArray();
+        MaxPool1dOp.PairedMaxBackward(pairs, channels, length, outLength, x, m, argmax, scatterWritten, throughRelu ? z : null, 0, y, overwrite: true);
+        Assert.Equal(scatter, scatterWritten);
     }
 
     private static double[] Reference(RowPairs pairs, int channels, int length, int outLength, float[] x, float[] m, int[] argmax)

@@ -99,21 +99,25 @@ public sealed class MaxPool1dOp : Op
         }
         else
         {
-            PairedMaxBackward(context.Pairs!, s[1], s[2], context.Output.Shape[2], context.Input.Data, context.OutputGrad.Data, w.Argmax, dx.Data, null, w.Tiled);
+            var body = new PairedRows(context.Pairs!, s[1], s[2], context.Output.Shape[2], context.Input.Data, context.OutputGrad.Data, w.Argmax, dx.Data, null, w.Tiled, context.Output.Data, false);
+            RowParallel.For(context.Pairs!.BatchSize, (long)s[1] * context.Output.Shape[2] * 4, ref body);
         }
     }
 
     /// <summary>
     /// The paired DeepLIFT rule of this pool fused with the Rescale rule of the ReLU before it (see
-    /// <see cref="PairedMaxBackward(RowPairs, int, int, int, float[], float[], int[], float[], float[], int)"/>): adds into
+    /// <see cref="PairedMaxBackward(RowPairs, int, int, int, float[], float[], int[], float[], float[], int, float[], bool)"/>): adds into
     /// <paramref name="reluInputGrad"/>, the multipliers of the ReLU's input <paramref name="reluInput"/>; the context's input
     /// is the ReLU's output.
     /// </summary>
-    internal static void PairedBackwardThroughRelu(BackwardContext context, Tensor reluInput, Tensor reluInputGrad)
+    /// <remarks>With <paramref name="overwrite"/> the multipliers are written instead of added (every element of
+    /// <paramref name="reluInputGrad"/>, zero where no share lands): the caller need not clear the buffer first.</remarks>
+    internal static void PairedBackwardThroughRelu(BackwardContext context, Tensor reluInput, Tensor reluInputGrad, bool overwrite)
     {
         var w = (Workspace)context.Workspace!;
         int[] s = context.Input.Shape;
-        PairedMaxBackward(context.Pairs!, s[1], s[2], context.Output.Shape[2], context.Input.Data, context.OutputGrad.Data, w.Argmax, reluInputGrad.Data, reluInput.Data, w.Tiled);
+        var body = new PairedRows(context.Pairs!, s[1], s[2], context.Output.Shape[2], context.Input.Data, context.OutputGrad.Data, w.Argmax, reluInputGrad.Data, reluInput.Data, w.Tiled, context.Output.Data, overwrite);
+        RowParallel.For(context.Pairs!.BatchSize, (long)s[1] * context.Output.Shape[2] * 4, ref body);
     }
 
     /// <inheritdoc/>
@@ -143,15 +147,17 @@ public sealed class MaxPool1dOp : Op
     /// same float operations as the two rules one after the other; with non-overlapping windows (stride ≥ kernel) every
     /// position receives at most one share, so the result is bit-identical to the unfused pair. <paramref name="tiled"/>: the
     /// kernel size when the windows tile the row from position 0 (stride = kernel ≤ 8, no padding), else 0; then blocks of 8
-    /// windows update dx as kernel dense vectors (the same sums, no scatter).
+    /// windows update dx as kernel dense vectors (the same sums, no scatter). <paramref name="pooled"/>: the pool's outputs
+    /// (y = x[argmax] exactly, read instead of gathering the winners), or null. <paramref name="overwrite"/>: write every
+    /// element of dx instead of adding (zero where no share lands).
     /// </summary>
-    internal static void PairedMaxBackward(RowPairs pairs, int channels, int length, int outLength, float[] x, float[] m, int[] argmax, float[] dx, float[]? reluInput, int tiled)
+    internal static void PairedMaxBackward(RowPairs pairs, int channels, int length, int outLength, float[] x, float[] m, int[] argmax, float[] dx, float[]? reluInput, int tiled, float[]? pooled = null, bool overwrite = false)
     {
-        var body = new PairedRows(pairs, channels, length, outLength, x, m, argmax, dx, reluInput, tiled);
+        var body = new PairedRows(pairs, channels, length, outLength, x, m, argmax, dx, reluInput, tiled, pooled, overwrite);
         RowParallel.For(pairs.BatchSize, (long)channels * outLength * 4, ref body);
     }
 
-    /// <summary>The ReLU's Rescale multiplier at one position (see <see cref="PairedMaxBackward(RowPairs, int, int, int, float[], float[], int[], float[], float[], int)"/>).</summary>
+    /// <summary>The ReLU's Rescale multiplier at one position (see <see cref="PairedMaxBackward(RowPairs, int, int, int, float[], float[], int[], float[], float[], int, float[], bool)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float ReluRatio(float[] z, float[] x, int input, int reference)
     {
@@ -166,8 +172,8 @@ public sealed class MaxPool1dOp : Op
         dx[rowOut + p] += z is null ? share : share * ReluRatio(z, x, rowIn + p, rowRef + p);
     }
 
-    /// <summary>The paired max rule of one pair row (see <see cref="PairedMaxBackward(RowPairs, int, int, int, float[], float[], int[], float[], float[], int)"/>).</summary>
-    private static void PairedMaxRow(RowPairs pairs, int r, int channels, int length, int outLength, float[] x, float[] m, int[] argmax, float[] dx, float[]? z, int tiled)
+    /// <summary>The paired max rule of one pair row (see <see cref="PairedMaxBackward(RowPairs, int, int, int, float[], float[], int[], float[], float[], int, float[], bool)"/>).</summary>
+    private static void PairedMaxRow(RowPairs pairs, int r, int channels, int length, int outLength, float[] x, float[] m, int[] argmax, float[] dx, float[]? z, int tiled, float[]? pooled, bool overwrite)
     {
         const float eps = ElementwiseOp.RescaleEpsilon;
         for (int c = 0; c < channels; c++)
@@ -178,7 +184,18 @@ public sealed class MaxPool1dOp : Op
             int argIn = ((pairs.InputRow[r] * channels) + c) * outLength;
             int argRef = ((pairs.ReferenceRow[r] * channels) + c) * outLength;
             int mo = ((r * channels) + c) * outLength;
-            int first = Avx2.IsSupported ? PairedMaxBlocks(x, m, argmax, dx, z, rowIn, rowRef, rowOut, argIn, argRef, mo, outLength, tiled) : 0;
+            bool blocks = Avx2.IsSupported;
+            if (overwrite && !(blocks && tiled > 0))
+            {
+                dx.AsSpan(rowOut, length).Clear();
+            }
+
+            int first = blocks ? PairedMaxBlocks(x, m, argmax, dx, z, rowIn, rowRef, rowOut, argIn, argRef, mo, outLength, tiled, pooled, overwrite) : 0;
+            if (overwrite && blocks && tiled > 0)
+            {
+                dx.AsSpan(rowOut + (first * tiled), length - (first * tiled)).Clear(); // the tiled blocks wrote up to here
+            }
+
             for (int t = first; t < outLength; t++)
             {
                 int a = argmax[argIn + t];
@@ -250,7 +267,7 @@ public sealed class MaxPool1dOp : Op
     /// share adds zero), as the scalar loop does. Returns the first window left for the scalar loop.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe int PairedMaxBlocks(float[] x, float[] m, int[] argmax, float[] dx, float[]? z, int rowIn, int rowRef, int rowOut, int argIn, int argRef, int mo, int outLength, int tiled)
+    private static unsafe int PairedMaxBlocks(float[] x, float[] m, int[] argmax, float[] dx, float[]? z, int rowIn, int rowRef, int rowOut, int argIn, int argRef, int mo, int outLength, int tiled, float[]? pooled, bool overwrite)
     {
         var eps = Vector256.Create(ElementwiseOp.RescaleEpsilon);
         var half = Vector256.Create(0.5f);
@@ -271,7 +288,10 @@ public sealed class MaxPool1dOp : Op
         fixed (int* pi = argmax)
         fixed (float* pd = dx)
         fixed (float* pz = z)
+        fixed (float* py = pooled)
         {
+            // The winners' own values are the pool's outputs (y = x[argmax] exactly): two loads instead of two gathers.
+            bool direct = tiled > 0 && py is not null;
             float* shareA = stackalloc float[8];
             float* shareB = stackalloc float[8];
             int* at = stackalloc int[8];
@@ -284,10 +304,10 @@ public sealed class MaxPool1dOp : Op
                 va = va & valid;
                 vb = vb & valid;
                 var mt = Vector256.Load(pm + mo + t);
-                var xa = Avx2.GatherVector256(px + rowIn, va, 4);
+                var xa = direct ? Vector256.Load(py + argIn + t) : Avx2.GatherVector256(px + rowIn, va, 4);
                 var xb = Avx2.GatherVector256(px + rowIn, vb, 4);
                 var x0a = Avx2.GatherVector256(px + rowRef, va, 4);
-                var x0b = Avx2.GatherVector256(px + rowRef, vb, 4);
+                var x0b = direct ? Vector256.Load(py + argRef + t) : Avx2.GatherVector256(px + rowRef, vb, 4);
                 var phiA = (half * (Vector256.Max(xa, x0b) - x0b)) + (half * (xa - Vector256.Max(x0a, xb)));
                 var phiB = (half * (Vector256.Max(x0a, xb) - x0b)) + (half * (xa - Vector256.Max(xa, x0b)));
                 var da = xa - x0a;
@@ -327,7 +347,7 @@ public sealed class MaxPool1dOp : Op
                         }
 
                         float* dst = pd + rowOut + p;
-                        Vector256.Store(Vector256.Load(dst) + share, dst);
+                        Vector256.Store((overwrite ? Vector256<float>.Zero : Vector256.Load(dst)) + share, dst);
                     }
 
                     continue;
@@ -381,15 +401,19 @@ public sealed class MaxPool1dOp : Op
         }
     }
 
-    private readonly struct PairedRows(RowPairs pairs, int channels, int length, int outLength, float[] x, float[] m, int[] argmax, float[] dx, float[]? z, int tiled) : IRowBody
+    private readonly struct PairedRows(RowPairs pairs, int channels, int length, int outLength, float[] x, float[] m, int[] argmax, float[] dx, float[]? z, int tiled, float[]? pooled, bool overwrite) : IRowBody
     {
         public void Run(int first, int end)
         {
             for (int r = first; r < end; r++)
             {
-                if (pairs.HasPair(r))
+                if (!pairs.HasPair(r) && overwrite)
                 {
-                    PairedMaxRow(pairs, r, channels, length, outLength, x, m, argmax, dx, z, tiled);
+                    dx.AsSpan(r * channels * length, channels * length).Clear();
+                }
+                else if (pairs.HasPair(r))
+                {
+                    PairedMaxRow(pairs, r, channels, length, outLength, x, m, argmax, dx, z, tiled, pooled, overwrite);
                 }
             }
         }
