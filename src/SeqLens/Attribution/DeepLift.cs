@@ -28,8 +28,11 @@ namespace SeqLens.Attribution;
 /// (<see cref="CompletenessReport"/>) names the first node whose own summation-to-delta fails when a pair exceeds the
 /// tolerance.</para>
 /// <para>Evaluation batch-norms are folded into the convolutions before them (<see cref="Executor.FoldBatchNorm"/>; exact up
-/// to float rounding, since both are linear). The culprit search needs every node's own values, so when a pair fails the
-/// audit its chunk is run once more unfolded, on a second executor, and searched there.</para>
+/// to float rounding, since both are linear), and a max pool's paired rule runs the Rescale rule of the ReLU before it in
+/// the same pass (<see cref="Executor.FuseReluMaxPool"/>; bit-identical for non-overlapping pools). A node asked for by
+/// <see cref="NodeContributions"/> is kept out of both. The culprit search needs every node's own values, so when a pair
+/// fails the audit its chunk is run once more unfused, on a second executor, and searched there
+/// (<see cref="DeepLiftOptions"/>' internal <c>Fusion</c> switch turns both off).</para>
 /// </remarks>
 public sealed class DeepLift
 {

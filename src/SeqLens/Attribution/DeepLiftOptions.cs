@@ -23,9 +23,10 @@ public sealed record DeepLiftOptions
     public double AbsoluteTolerance { get; init; } = 1e-5;
 
     /// <summary>
-    /// Fold every evaluation batch-norm into the convolution before it (<see cref="Graphs.Executor.FoldBatchNorm"/>; default
-    /// true): the pair is linear, so its DeepLIFT multipliers are its gradient and the results equal the unfolded ones up
-    /// to float rounding. Off only for A/B comparisons.
+    /// Fold every evaluation batch-norm into the convolution before it (<see cref="Graphs.Executor.FoldBatchNorm"/>; the pair
+    /// is linear, so its DeepLIFT multipliers are its gradient) and run ReLU → max-pool rules in one pass
+    /// (<see cref="Graphs.Executor.FuseReluMaxPool"/>); default true. Results equal the unfused ones up to float rounding.
+    /// Off only for A/B comparisons.
     /// </summary>
     internal bool Fusion { get; init; } = true;
 }

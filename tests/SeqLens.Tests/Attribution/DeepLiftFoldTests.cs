@@ -85,7 +85,7 @@ public class DeepLiftFoldTests
         var refs = AttributionReferences.DinucleotideShuffles(3, 2);
         var plain = new DeepLift(g, new DeepLiftOptions { Rule = rule, Fusion = false });
         var folded = new DeepLift(g, new DeepLiftOptions { Rule = rule });
-        foreach (string node in new[] { "conv2", "bn2", "conv1" })
+        foreach (string node in new[] { "conv2", "bn2", "conv1", "relu1" }) // relu1: otherwise fused into pool1's rule
         {
             AssertClose(plain.NodeContributions(x, refs, AttributionTarget.Task(0), node).Data, folded.NodeContributions(x, refs, AttributionTarget.Task(0), node).Data, node);
         }
