@@ -316,8 +316,10 @@ public sealed class MaxPool1dOp : Op
                 var smallB = Vector256.LessThan(Vector256.Abs(db), eps);
                 var same = Vector256.Equals(va, vb).AsSingle();
                 var gradientAtA = same | (smallA & smallB);
-                var a = Vector256.ConditionalSelect(gradientAtA, mt, Vector256.ConditionalSelect(smallB, mt * ((phiA + phiB) / da), Vector256.ConditionalSelect(smallA, Vector256<float>.Zero, mt * (phiA / da))));
-                var b = Vector256.ConditionalSelect(same | smallB, Vector256<float>.Zero, Vector256.ConditionalSelect(smallA, mt * ((phiA + phiB) / db), mt * (phiB / db)));
+                // The numerator is chosen before the one division per position (the same float operations as each branch).
+                var sum = phiA + phiB;
+                var a = Vector256.ConditionalSelect(gradientAtA, mt, Vector256.ConditionalSelect(smallA & ~smallB, Vector256<float>.Zero, mt * (Vector256.ConditionalSelect(smallB, sum, phiA) / da)));
+                var b = Vector256.ConditionalSelect(same | smallB, Vector256<float>.Zero, mt * (Vector256.ConditionalSelect(smallA, sum, phiB) / db));
                 var validF = valid.AsSingle();
                 if (tiled > 0)
                 {
