@@ -36,66 +36,12 @@ except ImportError:  # Debian's packages; the script must be able to set itself 
 
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from deeplift_rules import PairedMaxPool, RescaleRelu  # noqa: E402  (the rules shared with tools/bench)
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "SeqLens.Tests", "Fixtures", "Attribution", "deeplift_reference.json")
 RNG = np.random.default_rng(20261122)
-EPS = 1e-6
 torch.set_default_dtype(torch.float64)
-
-
-class RescaleRelu(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x):
-        y = torch.relu(x)
-        ctx.save_for_backward(x, y)
-        return y
-
-    @staticmethod
-    def backward(ctx, g):
-        x, y = ctx.saved_tensors
-        n = x.shape[0] // 2
-        dx = x[:n] - x[n:]
-        dy = y[:n] - y[n:]
-        grad_at_x = (x[:n] > 0).to(x.dtype)
-        m = torch.where(dx.abs() < EPS, grad_at_x, dy / torch.where(dx.abs() < EPS, torch.ones_like(dx), dx))
-        return torch.cat([g[:n] * m, torch.zeros_like(g[n:])])
-
-
-class PairedMaxPool(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x, k):
-        y, idx = F.max_pool1d(x, k, k, return_indices=True)
-        ctx.save_for_backward(x, idx)
-        return y
-
-    @staticmethod
-    def backward(ctx, g):
-        x, idx = ctx.saved_tensors
-        n = x.shape[0] // 2
-        xi, xr = x[:n], x[n:]
-        a, b = idx[:n], idx[n:]
-        xa, xb = xi.gather(2, a), xi.gather(2, b)
-        x0a, x0b = xr.gather(2, a), xr.gather(2, b)
-        y, y0 = xa, x0b
-        phi_a = 0.5 * (torch.maximum(xa, x0b) - y0) + 0.5 * (y - torch.maximum(x0a, xb))
-        phi_b = 0.5 * (torch.maximum(x0a, xb) - y0) + 0.5 * (y - torch.maximum(xa, x0b))
-        da, db = xa - x0a, xb - x0b
-        gi = g[:n]
-        same = a == b
-        small_a, small_b = da.abs() < EPS, db.abs() < EPS
-        one = torch.ones_like(da)
-        ma = torch.where(small_a, torch.zeros_like(da), phi_a / torch.where(small_a, one, da))
-        mb = torch.where(small_b, torch.zeros_like(db), phi_b / torch.where(small_b, one, db))
-        # Same fallbacks as the C# rule: a tiny side hands its share to the other; both tiny: gradient at a.
-        ma = torch.where(small_b & ~small_a, (phi_a + phi_b) / torch.where(small_a, one, da), ma)
-        mb = torch.where(small_a & ~small_b, (phi_a + phi_b) / torch.where(small_b, one, db), mb)
-        ma = torch.where(small_a & small_b, one, ma)
-        mb = torch.where(small_a & small_b, torch.zeros_like(mb), mb)
-        ma = torch.where(same, one, ma)
-        mb = torch.where(same, torch.zeros_like(mb), mb)
-        grad = torch.zeros_like(xi)
-        grad.scatter_add_(2, a, gi * ma)
-        grad.scatter_add_(2, b, gi * mb)
-        return torch.cat([grad, torch.zeros_like(x[n:])]), None
 
 
 def f32(shape, scale):

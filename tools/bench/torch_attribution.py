@@ -4,7 +4,8 @@
 Full-size Basset-like model (Conv(4,300,19,same)+BN+ReLU+MaxPool3 -> Conv(300,200,11)+BN+ReLU+MaxPool4 ->
 Conv(200,200,7)+BN+ReLU+MaxPool4 -> Dense(1000)+ReLU -> Dense(164)), L = 600, eval mode, float32:
   - DeepLIFT-SHAP with 20 references per sequence, captum-style gradient override (batch [x repeated; refs],
-    Rescale multipliers at every ReLU, the paired max-pool rule; one backward per sequence, input gradients only)
+    Rescale multipliers at every ReLU, the paired max-pool rule from tools/deeplift_rules.py, shared with the test
+    fixtures' reference; one backward per sequence, input gradients only)
   - integrated gradients, 50 steps (one batch of 50 interpolated inputs per sequence, plus the two endpoints)
 Prints one JSON object per line: {"what", "threads", "median_s_per_seq", "seq_per_s", "rounds"}.
 
@@ -13,6 +14,7 @@ Needs: apt-get install -y python3-torch   (not needed by SeqLens itself)
 """
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -24,53 +26,8 @@ except ImportError:  # pragma: no cover
     print(json.dumps({"error": "python3-torch is not installed (apt-get install -y python3-torch)"}))
     sys.exit(3)
 
-EPS = 1e-6
-
-
-class RescaleRelu(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x):
-        y = torch.relu(x)
-        ctx.save_for_backward(x, y)
-        return y
-
-    @staticmethod
-    def backward(ctx, g):
-        x, y = ctx.saved_tensors
-        n = x.shape[0] // 2
-        dx = x[:n] - x[n:]
-        dy = y[:n] - y[n:]
-        small = dx.abs() < EPS
-        m = torch.where(small, (x[:n] > 0).to(x.dtype), dy / torch.where(small, torch.ones_like(dx), dx))
-        return torch.cat([g[:n] * m, torch.zeros_like(g[n:])])
-
-
-class PairedMaxPool(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x, k):
-        y, idx = F.max_pool1d(x, k, k, return_indices=True)
-        ctx.save_for_backward(x, idx)
-        return y
-
-    @staticmethod
-    def backward(ctx, g):
-        x, idx = ctx.saved_tensors
-        n = x.shape[0] // 2
-        xi, xr = x[:n], x[n:]
-        a, b = idx[:n], idx[n:]
-        xa, xb, x0a, x0b = xi.gather(2, a), xi.gather(2, b), xr.gather(2, a), xr.gather(2, b)
-        phi_a = 0.5 * (torch.maximum(xa, x0b) - x0b) + 0.5 * (xa - torch.maximum(x0a, xb))
-        phi_b = 0.5 * (torch.maximum(x0a, xb) - x0b) + 0.5 * (xa - torch.maximum(xa, x0b))
-        da, db = xa - x0a, xb - x0b
-        one = torch.ones_like(da)
-        same = a == b
-        ma = torch.where(same | (da.abs() < EPS), one, phi_a / torch.where(da.abs() < EPS, one, da))
-        mb = torch.where(same | (db.abs() < EPS), torch.zeros_like(db), phi_b / torch.where(db.abs() < EPS, one, db))
-        grad = torch.zeros_like(xi)
-        grad.scatter_add_(2, a, g[:n] * ma)
-        grad.scatter_add_(2, b, g[:n] * mb)
-        return torch.cat([grad, torch.zeros_like(x[n:])]), None
-
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from deeplift_rules import PairedMaxPool, RescaleRelu  # noqa: E402  (the same rules as the test fixtures)
 
 def make_params():
     torch.manual_seed(0)

@@ -146,11 +146,18 @@ public static class AttributionBenchmark
             return 0;
         }
 
+        if (args.Contains("--piecewise"))
+        {
+            return Piecewise(g, x, rounds);
+        }
+
         if (args.Contains("--ig-only"))
         {
             var igOnly = new IntegratedGradients(g) { Steps = 50, BatchSize = 52 };
             double s = Median(rounds, sequences, () => igOnly.Attribute(x, AttributionReferences.Zeros(), target));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seqlens ig x50: {1 / s:F3} seq/s ({s:F3} s/seq)"));
+            (double _, double cpu) = WallAndCpu(sequences, () => igOnly.Attribute(x, AttributionReferences.Zeros(), target));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  process cpu {cpu:F3} s/seq"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seqlens ig x50: {1 / s:F3} seq/s ({s:F3} s/seq); second-layer breakpoints per sequence {igOnly.LastBreakpoints / (double)sequences:F0}, fallbacks {igOnly.LastFallbacks}"));
             return 0;
         }
 
@@ -194,6 +201,72 @@ public static class AttributionBenchmark
         }
 
         return 1;
+    }
+
+    /// <summary>
+    /// The parts of integrated gradients' piecewise second layer on the first sequence, 1 and 2 threads (wall time, best
+    /// of <paramref name="rounds"/>): breakpoints and A, B at the first step (Begin), the forward fill of 50 steps, the
+    /// backward accumulation of 50 steps (random gradient, 30 % nonzero).
+    /// </summary>
+    private static int Piecewise(Graph g, Tensor x, int rounds)
+    {
+        var tg = new TargetGradient(g, AttributionTarget.Task(0));
+        PiecewiseSecondLayer layer = PiecewiseSecondLayer.TryCreate(tg, g.Nodes[1], g.Nodes[2], g.Nodes[3]) ?? throw new InvalidOperationException("The benchmark model has no piecewise second layer.");
+        layer.Refresh();
+        var ends = new Tensor(2, 4, 600);
+        x.Data.AsSpan(0, 2400).CopyTo(ends.Data);
+        var exec = new Executor(g);
+        exec.Forward(ends);
+        float[] z = exec.Value(g.Nodes[2]).Data;
+        int n = z.Length / 2;
+        float[] z0 = z.AsSpan(n, n).ToArray();
+        float[] dz = new float[n];
+        for (int e = 0; e < n; e++)
+        {
+            dz[e] = z[e] - z0[e];
+        }
+
+        (double[] alphas, double[] weights) = IntegrationPoints.Get(IntegrationMethod.GaussLegendre, 50);
+        var output = new Tensor(50, 200, 190);
+        float[] gradient = new float[50 * 200 * 190];
+        var rng = new Rng(2);
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            gradient[i] = rng.NextDouble() < 0.3 ? (float)(rng.NextDouble() - 0.5) : 0f;
+        }
+
+        double[] sum = new double[n];
+        // NOTE: wall time, best of the rounds (interference only adds); process CPU time on Linux counts in 10 ms ticks.
+        static double Cpu() => Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency;
+
+        foreach (int threads in new[] { 1, 2 })
+        {
+            SeqLens.Kernels.KernelThreads.MaxDegree = threads;
+            var begin = new List<double>();
+            var fill = new List<double>();
+            var accumulate = new List<double>();
+            for (int r = 0; r < rounds + 1; r++)
+            {
+                double t0 = Cpu();
+                layer.Begin(z0, dz, alphas);
+                double t1 = Cpu();
+                layer.Fill(output, 0, 50);
+                double t2 = Cpu();
+                layer.Accumulate(gradient, 0, 50, weights, sum);
+                double t3 = Cpu();
+                if (r > 0)
+                {
+                    begin.Add(t1 - t0);
+                    fill.Add(t2 - t1);
+                    accumulate.Add(t3 - t2);
+                }
+            }
+
+            static double Med(List<double> v) => v.Min();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"piecewise, {threads} thread(s), {layer.Breakpoints} breakpoints: begin {Med(begin):F2} ms, fill 50 steps {Med(fill):F2} ms, accumulate {Med(accumulate):F2} ms (wall, best of the rounds)"));
+        }
+
+        return 0;
     }
 
     /// <summary>Wall and process CPU seconds per sequence of one run.</summary>

@@ -38,7 +38,7 @@ public sealed class Saliency(Graph graph, int batchSize = 64)
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         TargetGradient tg = _cached = TargetGradient.Reuse(_cached, Graph, target);
         tg.CheckInput(x);
-        tg.FoldBatchNorms(); // only the input gradient is read: batch-norms fold into their convolutions
+        tg.FoldBatchNorms([]); // only the input gradient is read: batch-norms fold into their convolutions
         hash = tg.ModelHash;
         int n = x.Shape[0];
         int sample = x.Length / n;

@@ -33,7 +33,7 @@ public sealed class SmoothGrad(Graph graph)
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize);
         TargetGradient tg = _cached = TargetGradient.Reuse(_cached, graph, target);
         tg.CheckInput(x);
-        tg.FoldBatchNorms(); // only the input gradient is read: batch-norms fold into their convolutions
+        tg.FoldBatchNorms([]); // only the input gradient is read: batch-norms fold into their convolutions
         int n = x.Shape[0];
         int sample = x.Length / n;
         var result = new Tensor(x.Shape);

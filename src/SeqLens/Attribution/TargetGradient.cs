@@ -52,13 +52,14 @@ internal sealed class TargetGradient
 
     /// <summary>
     /// Runs both executors with evaluation batch-norms folded into their convolutions (<see cref="Executor.FoldBatchNorm"/>),
-    /// ReLUs fused into the main one's GEMM epilogue; the target node and <paramref name="keep"/> stay observable. Only for
-    /// callers that read nothing but the target's value and the input gradient (and <paramref name="keep"/>).
+    /// ReLUs fused into the main one's GEMM epilogue; the target node and <paramref name="keep"/> stay observable in both, and
+    /// <paramref name="keepMain"/> in the main one. Only for callers that read nothing but the target's value and the input
+    /// gradient (and the kept nodes).
     /// </summary>
-    public void FoldBatchNorms(params Node[] keep)
+    public void FoldBatchNorms(Node[] keep, params Node[] keepMain)
     {
         var kept = new HashSet<Node>(keep) { _seedNode };
-        _executor.KeepNodes = kept;
+        _executor.KeepNodes = new HashSet<Node>(kept.Concat(keepMain));
         _executor.FoldBatchNorm = true;
         _executor.FuseRelu = true;
         Side.KeepNodes = kept;

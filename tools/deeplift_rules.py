@@ -1,0 +1,73 @@
+"""DeepLIFT rules as PyTorch autograd Functions, shared by tools/attribution_reference.py (test fixtures) and
+tools/bench/torch_attribution.py (timings), so both use the same rules.
+
+The batch is [x; x0] (the first half input rows, the second half their references). Each Function's forward is the
+plain op; its backward returns, for the input rows, grad_out times the DeepLIFT multiplier (zero for the reference rows),
+the gradient-override trick captum's DeepLift uses:
+  - RescaleRelu: (y - y0) / (x - x0), the gradient at x where |x - x0| < 1e-6.
+  - PairedMaxPool: SeqLens' paired-window rule (MaxPool1dOp.PairedMaxBackward): per window, with a the winner in x and
+    b the winner in x0, phi_a = 1/2 (max(x_a, x0_b) - y0) + 1/2 (y - max(x0_a, x_b)),
+    phi_b = 1/2 (max(x0_a, x_b) - y0) + 1/2 (y - max(x_a, x0_b)); multipliers phi/dx at a and b (the gradient when
+    a == b), with the C# rule's fallbacks for tiny differences.
+Works in any float dtype (the fixtures use float64, the timings float32). Needs: apt-get install -y python3-torch.
+"""
+import torch
+import torch.nn.functional as F
+
+EPS = 1e-6
+
+
+class RescaleRelu(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = torch.relu(x)
+        ctx.save_for_backward(x, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        n = x.shape[0] // 2
+        dx = x[:n] - x[n:]
+        dy = y[:n] - y[n:]
+        grad_at_x = (x[:n] > 0).to(x.dtype)
+        m = torch.where(dx.abs() < EPS, grad_at_x, dy / torch.where(dx.abs() < EPS, torch.ones_like(dx), dx))
+        return torch.cat([g[:n] * m, torch.zeros_like(g[n:])])
+
+
+class PairedMaxPool(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, k):
+        y, idx = F.max_pool1d(x, k, k, return_indices=True)
+        ctx.save_for_backward(x, idx)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, idx = ctx.saved_tensors
+        n = x.shape[0] // 2
+        xi, xr = x[:n], x[n:]
+        a, b = idx[:n], idx[n:]
+        xa, xb = xi.gather(2, a), xi.gather(2, b)
+        x0a, x0b = xr.gather(2, a), xr.gather(2, b)
+        y, y0 = xa, x0b
+        phi_a = 0.5 * (torch.maximum(xa, x0b) - y0) + 0.5 * (y - torch.maximum(x0a, xb))
+        phi_b = 0.5 * (torch.maximum(x0a, xb) - y0) + 0.5 * (y - torch.maximum(xa, x0b))
+        da, db = xa - x0a, xb - x0b
+        gi = g[:n]
+        same = a == b
+        small_a, small_b = da.abs() < EPS, db.abs() < EPS
+        one = torch.ones_like(da)
+        ma = torch.where(small_a, torch.zeros_like(da), phi_a / torch.where(small_a, one, da))
+        mb = torch.where(small_b, torch.zeros_like(db), phi_b / torch.where(small_b, one, db))
+        # Same fallbacks as the C# rule: a tiny side hands its share to the other; both tiny: gradient at a.
+        ma = torch.where(small_b & ~small_a, (phi_a + phi_b) / torch.where(small_a, one, da), ma)
+        mb = torch.where(small_a & ~small_b, (phi_a + phi_b) / torch.where(small_b, one, db), mb)
+        ma = torch.where(small_a & small_b, one, ma)
+        mb = torch.where(small_a & small_b, torch.zeros_like(mb), mb)
+        ma = torch.where(same, one, ma)
+        mb = torch.where(same, torch.zeros_like(mb), mb)
+        grad = torch.zeros_like(xi)
+        grad.scatter_add_(2, a, gi * ma)
+        grad.scatter_add_(2, b, gi * mb)
+        return torch.cat([grad, torch.zeros_like(x[n:])]), None
