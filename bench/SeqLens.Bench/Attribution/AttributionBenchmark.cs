@@ -34,6 +34,11 @@ public static class AttributionBenchmark
             return Profile(g, rounds);
         }
 
+        if (args.Contains("--chunk-ab"))
+        {
+            return ChunkAb(g, rounds);
+        }
+
         var rng = new Rng(1);
         var seqs = new string[sequences];
         for (int i = 0; i < sequences; i++)
@@ -50,7 +55,7 @@ public static class AttributionBenchmark
             var rs = new Rng(4);
             float[] w = Enumerable.Range(0, 200 * 300 * 11).Select(_ => (float)(rs.NextDouble() - 0.5)).ToArray();
             float[] dx = new float[20 * 300 * 200];
-            foreach (double density in new[] { 0.0, 0.02, 0.1, 0.2, 0.3 })
+            foreach (double density in new[] { 0.0, 0.02, 0.1, 0.2, 0.3, 0.4 })
             {
                 float[] dy = Enumerable.Range(0, 20 * 200 * geo.OutLength).Select(_ => rs.NextDouble() < density ? 1f : 0f).ToArray();
                 (double _, double dense) = WallAndCpu(rounds, () => { for (int r = 0; r < rounds; r++) { SeqLens.Kernels.Conv1d.BackwardInput(geo, dy, w, dx); } });
@@ -88,6 +93,56 @@ public static class AttributionBenchmark
             ca.Sort();
             cb.Sort();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median: fusion off {wa[rounds / 2]:F3} s/seq (cpu {ca[rounds / 2]:F3}), on {wb[rounds / 2]:F3} s/seq (cpu {cb[rounds / 2]:F3}); wall ratio {wa[rounds / 2] / wb[rounds / 2]:F3}, cpu ratio {ca[rounds / 2] / cb[rounds / 2]:F3}"));
+            return 0;
+        }
+
+        if (args.Contains("--dls-batch"))
+        {
+            // Interleaved DeepLIFT-SHAP (shared rows) with 1, 2 and 8 sequences per executor batch: wall and CPU per sequence.
+            int[] sizes = [1, 2, 8];
+            var runs = sizes.Select(b => new DeepLiftShap(g, AttributionReferences.DinucleotideShuffles(20, 1), new DeepLiftOptions { BatchSize = b })).ToArray();
+            var walls = sizes.Select(_ => new List<double>()).ToArray();
+            var cpus = sizes.Select(_ => new List<double>()).ToArray();
+            for (int r = -1; r < rounds; r++)
+            {
+                for (int k = 0; k < runs.Length; k++)
+                {
+                    (double w, double c) = WallAndCpu(sequences, () => runs[k].Attribute(x, target));
+                    if (r >= 0)
+                    {
+                        walls[k].Add(w);
+                        cpus[k].Add(c);
+                    }
+                }
+            }
+
+            for (int k = 0; k < runs.Length; k++)
+            {
+                walls[k].Sort();
+                cpus[k].Sort();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"deeplift-shap batch {sizes[k]}: {1 / walls[k][rounds / 2]:F2} seq/s (wall {walls[k][rounds / 2] * 1000:F1} ms/seq, cpu {cpus[k][rounds / 2] * 1000:F1} ms/seq)"));
+            }
+
+            return 0;
+        }
+
+        if (args.Contains("--dls-only"))
+        {
+            // DeepLIFT-SHAP alone (shared rows, the library defaults): median wall and process CPU per sequence over the rounds.
+            var only = new DeepLiftShap(g, AttributionReferences.DinucleotideShuffles(20, 1), new DeepLiftOptions());
+            only.Attribute(x, target);
+            var walls = new List<double>();
+            var cpus = new List<double>();
+            for (int r = 0; r < rounds; r++)
+            {
+                (double w, double c) = WallAndCpu(sequences, () => only.Attribute(x, target));
+                walls.Add(w);
+                cpus.Add(c);
+            }
+
+            walls.Sort();
+            cpus.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seqlens deeplift-shap x20 (shared input rows): {1 / walls[rounds / 2]:F3} seq/s (wall {walls[rounds / 2] * 1000:F1} ms/seq, cpu {cpus[rounds / 2] * 1000:F1} ms/seq)"));
             return 0;
         }
 
@@ -275,6 +330,12 @@ public static class AttributionBenchmark
             dls.Forward(x);
             dls.Backward(seed, options);
         });
+        var dlsFolded = new Executor(g) { FoldBatchNorm = true, FuseReluMaxPool = true };
+        Report("deeplift-shap chunk (21 rows), batch-norms folded, ReLU + max-pool rules fused (the library default)", g, dlsFolded, repeats, () =>
+        {
+            dlsFolded.Forward(x);
+            dlsFolded.Backward(seed, options);
+        });
         var xi = new Tensor(52, 4, 600);
         for (int r = 0; r < 52; r++)
         {
@@ -321,6 +382,71 @@ public static class AttributionBenchmark
         return 0;
     }
 
+    /// <summary>
+    /// Interleaved A/B/C of one DeepLIFT-SHAP chunk (21 rows, Rescale): unfolded, batch-norms folded, folded + ReLU/max-pool
+    /// rules fused; median wall ms per pass of each (interleaving gives all three the same machine load).
+    /// </summary>
+    private static int ChunkAb(Graph g, int repeats)
+    {
+        var x = new Tensor(21, 4, 600);
+        var rng = new Rng(3);
+        for (int r = 0; r < 21; r++)
+        {
+            for (int p = 0; p < 600; p++)
+            {
+                x[r, rng.NextInt(4), p] = 1f;
+            }
+        }
+
+        var seed = new Tensor(21, 164);
+        for (int r = 1; r < 21; r++)
+        {
+            seed[r, 0] = 1f;
+        }
+
+        var options = new BackwardOptions { NodeRules = DeepLiftRules.Resolve(g, DeepLiftRule.Rescale), Pairs = RowPairs.Shared(1, 20), InputGradients = true };
+        Executor[] execs = [new Executor(g) { Profile = true }, new Executor(g) { FoldBatchNorm = true, Profile = true }, new Executor(g) { FoldBatchNorm = true, FuseReluMaxPool = true, Profile = true }];
+        string[] names = ["unfolded", "folded", "folded + relu/pool fused"];
+        var ms = execs.Select(_ => new List<double>()).ToArray();
+        var cpu = execs.Select(_ => new List<double>()).ToArray();
+        const int block = 5; // passes per timed block (process CPU time has a coarse clock)
+        for (int r = -1; r < repeats; r++)
+        {
+            for (int e = 0; e < execs.Length; e++)
+            {
+                (double wall, double cpuSeconds) = WallAndCpu(block, () =>
+                {
+                    for (int k = 0; k < block; k++)
+                    {
+                        execs[e].Forward(x);
+                        execs[e].Backward(seed, options);
+                    }
+                });
+                if (r >= 0)
+                {
+                    ms[e].Add(wall * 1000);
+                    cpu[e].Add(cpuSeconds * 1000);
+                }
+            }
+        }
+
+        double tick = 1000.0 / Stopwatch.Frequency / (repeats * block);
+        Console.WriteLine("per node, mean fwd/bwd ms per pass (includes the warm-up block): " + string.Join(" | ", names));
+        for (int i = 0; i < g.Nodes.Count; i++)
+        {
+            Console.WriteLine($"  {g.Nodes[i].Name,-16}" + string.Concat(execs.Select(ex => FormattableString.Invariant($" {ex.ForwardTicks[i] * tick,7:F2} {ex.BackwardTicks[i] * tick,7:F2} |"))));
+        }
+
+        for (int e = 0; e < execs.Length; e++)
+        {
+            ms[e].Sort();
+            cpu[e].Sort();
+            Console.WriteLine(FormattableString.Invariant($"{names[e],-26} median wall {ms[e][repeats / 2],7:F1} ms (quartiles {ms[e][repeats / 4],6:F1} {ms[e][3 * repeats / 4],6:F1}), cpu {cpu[e][repeats / 2],7:F1} ms per pass"));
+        }
+
+        return 0;
+    }
+
     private static void Report(string what, Graph g, Executor exec, int repeats, Action pass)
     {
         pass();
@@ -336,7 +462,7 @@ public static class AttributionBenchmark
         Console.WriteLine(FormattableString.Invariant($"{what}, {SeqLens.Kernels.KernelThreads.MaxDegree} threads, mean ms per pass over {repeats} repeats (wall {wall:F1} ms):"));
         for (int i = 0; i < g.Nodes.Count; i++)
         {
-            Tensor? grad = exec.FoldBatchNorm ? null : exec.Gradient(g.Nodes[i]);
+            Tensor? grad = exec.FoldBatchNorm || exec.FuseReluMaxPool ? null : exec.Gradient(g.Nodes[i]);
             double density = grad is null ? 0 : grad.Data.Count(v => v != 0f) / (double)grad.Length;
             Console.WriteLine(FormattableString.Invariant($"  {g.Nodes[i].Name,-16} {g.Nodes[i].Op.Kind,-14} {exec.ForwardTicks[i] * ms,9:F2} {exec.BackwardTicks[i] * ms,9:F2}   gradient nonzero {density:P0}"));
         }

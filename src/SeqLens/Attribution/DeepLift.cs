@@ -27,6 +27,12 @@ namespace SeqLens.Attribution;
 /// <para>Every pair's completeness delta <c>Σ m·(x − x0) − (f(x) − f(x0))</c> is recorded, and the audit
 /// (<see cref="CompletenessReport"/>) names the first node whose own summation-to-delta fails when a pair exceeds the
 /// tolerance.</para>
+/// <para>Evaluation batch-norms are folded into the convolutions before them (<see cref="Executor.FoldBatchNorm"/>; exact up
+/// to float rounding, since both are linear), and a max pool's paired rule runs the Rescale rule of the ReLU before it in
+/// the same pass (<see cref="Executor.FuseReluMaxPool"/>; bit-identical for non-overlapping pools). A node asked for by
+/// <see cref="NodeContributions"/> is kept out of both. The culprit search needs every node's own values, so when a pair
+/// fails the audit its chunk is run once more unfused, on a second executor, and searched there
+/// (<see cref="DeepLiftOptions"/>' internal <c>Fusion</c> switch turns both off).</para>
 /// </remarks>
 public sealed class DeepLift
 {
@@ -47,7 +53,7 @@ public sealed class DeepLift
         Options = options ?? new DeepLiftOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.BatchSize);
         _rules = DeepLiftRules.Resolve(graph, Options.Rule);
-        _executor = new Executor(graph);
+        _executor = new Executor(graph) { FoldBatchNorm = Options.Fusion, FuseReluMaxPool = Options.Fusion };
         _modelHash = ModelHash.Compute(graph);
     }
 
@@ -82,7 +88,7 @@ public sealed class DeepLift
         var deltas = new double[n * refs];
         var targetDeltas = new double[n * refs];
         var audit = new AuditState();
-        Run(x, references, target, (chunk, first, count, pairRow) =>
+        Run(x, references, target, null, (chunk, first, count, pairRow) =>
         {
             Node input = Graph.Inputs[0];
             Tensor value = _executor.Value(input);
@@ -165,7 +171,7 @@ public sealed class DeepLift
         int size = node.SampleShape.Aggregate(1, (a, b) => a * b);
         var result = new Tensor([n, .. node.SampleShape]);
         int refs = references.Count;
-        Run(x, references, target, (chunk, first, count, pairRow) =>
+        Run(x, references, target, node, (chunk, first, count, pairRow) =>
         {
             Tensor delta = _executor.Delta(node);
             Tensor? mp = _executor.Gradient(node);
@@ -202,10 +208,18 @@ public sealed class DeepLift
         }
     }
 
-    /// <summary>Runs forward and backward per chunk; <c>visit(chunk, firstSequence, count, pairRow(i, j))</c> reads the executor.</summary>
-    private void Run(Tensor x, AttributionReferences references, AttributionTarget target, Action<Chunk, int, int, Func<int, int, int>> visit)
+    /// <summary>
+    /// Runs forward and backward per chunk; <c>visit(chunk, firstSequence, count, pairRow(i, j))</c> reads the executor.
+    /// <paramref name="keep"/>: a node whose value and multipliers are read (never folded away), or null.
+    /// </summary>
+    private void Run(Tensor x, AttributionReferences references, AttributionTarget target, Node? keep, Action<Chunk, int, int, Func<int, int, int>> visit)
     {
         (Node seedNode, float[] weights) = target.Resolve(Graph);
+        if (_executor.FoldBatchNorm && !_executor.KeepNodes.SetEquals(keep is null ? [] : [keep]))
+        {
+            _executor.KeepNodes = keep is null ? new HashSet<Node>() : new HashSet<Node> { keep }; // re-plans the folds
+        }
+
         int n = x.Shape[0];
         int channels = x.Shape[1];
         int sample = x.Length / n;
@@ -262,12 +276,33 @@ public sealed class DeepLift
                 targetDelta[r] = d;
             }
 
-            _executor.Backward(seedNode, seed, new BackwardOptions { NodeRules = _rules, Pairs = pairs, InputGradients = true });
-            visit(new Chunk(pairs, targetDelta), first, count, pairRow);
+            var options = new BackwardOptions { NodeRules = _rules, Pairs = pairs, InputGradients = true };
+            _executor.Backward(seedNode, seed, options);
+            visit(new Chunk(pairs, targetDelta, batch, seedNode, seed, options), first, count, pairRow);
         }
     }
 
-    private sealed record Chunk(RowPairs Pairs, double[] TargetDelta);
+    /// <summary>
+    /// The executor holding every node's own values and multipliers for <paramref name="chunk"/> (the culprit search): the
+    /// main one when it folds nothing, else a second, unfolded executor that re-runs the chunk.
+    /// </summary>
+    private Executor Unfolded(Chunk chunk)
+    {
+        if (!_executor.FoldBatchNorm)
+        {
+            return _executor;
+        }
+
+        _auditExecutor ??= new Executor(Graph);
+        _auditExecutor.Forward(chunk.Batch);
+        _auditExecutor.Backward(chunk.SeedNode, chunk.Seed, chunk.Options);
+        return _auditExecutor;
+    }
+
+    private Executor? _auditExecutor;
+
+    /// <summary>One chunk's pairs and target deltas, and what is needed to run it again (batch, seed, options).</summary>
+    private sealed record Chunk(RowPairs Pairs, double[] TargetDelta, Tensor Batch, Node SeedNode, Tensor Seed, BackwardOptions Options);
 
     /// <summary>Collects the worst delta and, for the first failing pair, the culprit node.</summary>
     private sealed class AuditState
@@ -295,14 +330,15 @@ public sealed class DeepLift
 
             _seq = seq;
             _ref = reference;
+            Executor exec = owner.Unfolded(chunk);
             foreach (Node node in owner.Graph.Nodes)
             {
-                if (node.IsInput || owner._executor.Gradient(node) is null)
+                if (node.IsInput || exec.Gradient(node) is null)
                 {
                     continue;
                 }
 
-                NodeConservation c = owner._executor.Conservation(node);
+                NodeConservation c = exec.Conservation(node);
                 double allowed = (owner.Options.RelativeTolerance * Math.Abs(expected)) + owner.Options.AbsoluteTolerance + (1e-5 * c.Magnitude[row]);
                 if (c.Gap(row) > allowed)
                 {

@@ -21,4 +21,12 @@ public sealed record DeepLiftOptions
 
     /// <summary>Absolute completeness tolerance added to the relative one (default 1e-5).</summary>
     public double AbsoluteTolerance { get; init; } = 1e-5;
+
+    /// <summary>
+    /// Fold every evaluation batch-norm into the convolution before it (<see cref="Graphs.Executor.FoldBatchNorm"/>; the pair
+    /// is linear, so its DeepLIFT multipliers are its gradient) and run ReLU → max-pool rules in one pass
+    /// (<see cref="Graphs.Executor.FuseReluMaxPool"/>); default true. Results equal the unfused ones up to float rounding.
+    /// Off only for A/B comparisons.
+    /// </summary>
+    internal bool Fusion { get; init; } = true;
 }

@@ -9,6 +9,12 @@ namespace SeqLens.Graphs;
 /// <c>b'[co] = s[co]·b[co] + t[co]</c>; its input gradient is <c>W'ᵀ·dy</c>. Optionally a ReLU that alone consumes the
 /// batch-norm runs in the convolution's GEMM epilogue. Equal to the unfolded pair up to float rounding.
 /// </summary>
+/// <remarks>
+/// The pair is linear, so its DeepLIFT multipliers (Rescale, RevealCancel) are its gradient and the fold holds under the
+/// DeepLIFT rules too; in the split pass the W⁺/W⁻ split of the folded weights (<see cref="SplitWeights"/>) equals the
+/// composition of the convolution's split with the batch-norm's (a negative scale swaps Δ⁺ and Δ⁻:
+/// <c>(s·W)⁺ = s·W⁻</c> for s &lt; 0).
+/// </remarks>
 /// <param name="conv">The convolution node (its value and gradient are not computed while folded).</param>
 /// <param name="batchNorm">The batch-norm node fed by <paramref name="conv"/> alone.</param>
 /// <param name="relu">The ReLU node fed by <paramref name="batchNorm"/> alone and computed in the epilogue, or null (then
@@ -30,9 +36,29 @@ internal sealed class BatchNormFold(Node conv, Node batchNorm, Node? relu)
     /// <summary>Folded bias <c>(Cout)</c>, as of the last <see cref="Refresh"/>.</summary>
     public float[] Bias { get; } = new float[((Conv1dOp)conv.Op).OutChannels];
 
+    private float[]? _weightPos;
+    private float[]? _weightNeg;
+    private bool _splitReady;
+
+    /// <summary>W'⁺ = max(W', 0) and W'⁻ = min(W', 0) of the folded weights (the split pass), as of the last <see cref="Refresh"/>.</summary>
+    public (float[] Pos, float[] Neg) SplitWeights()
+    {
+        _weightPos ??= new float[Weight.Length];
+        _weightNeg ??= new float[Weight.Length];
+        if (!_splitReady)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Max(Weight, 0f, _weightPos);
+            System.Numerics.Tensors.TensorPrimitives.Min(Weight, 0f, _weightNeg);
+            _splitReady = true;
+        }
+
+        return (_weightPos, _weightNeg);
+    }
+
     /// <summary>Recomputes the folded weights and bias from the current parameters (every forward: parameters may change in place).</summary>
     public void Refresh()
     {
+        _splitReady = false;
         float[] w = _conv.Weight.Value.Data;
         int channels = _conv.OutChannels;
         int per = w.Length / channels;

@@ -84,15 +84,19 @@ public sealed class Executor
     private BatchNormFold?[]? _foldPlan;
     private int _foldPlanFirst = -1;
     private BatchNormFold?[]? _folds;
+    private Tensor? _foldScratch;
+    private Node?[]? _reluPool;
+    private int[]? _consumers;
 
     /// <summary>
     /// Inference fusion (default false; evaluation mode only): every Conv1d → evaluation BatchNorm1d pair whose convolution
     /// feeds only the batch-norm, and is neither a graph output nor in <see cref="KeepNodes"/>, runs as one convolution with
     /// the batch-norm folded into its weights and bias (see <see cref="BatchNormFold"/>); equal to the unfolded pass up to
-    /// float rounding. The folded convolution node then has no value or gradient (<see cref="Value(Node)"/> and
-    /// <see cref="Gradient(Node)"/> throw), and backward supports the plain gradient rule without parameter gradients only
-    /// (DeepLIFT rules, parameter gradients and <see cref="Delta(Node)"/>/<see cref="Conservation"/> need the unfolded pass).
-    /// Used by the gradient attribution methods, which observe only the input gradient and the target node.
+    /// float rounding. The folded convolution node then has no value, gradient or difference-from-reference
+    /// (<see cref="Value(Node)"/>, <see cref="Gradient(Node)"/>, <see cref="Delta(Node)"/> and <see cref="Conservation"/>
+    /// throw). Backward supports the gradient rule and, without <see cref="FuseRelu"/>, the DeepLIFT rules (Rescale,
+    /// RevealCancel and the split pass: the pair is linear, so its multipliers are its gradient); never parameter gradients.
+    /// Used by the attribution methods, which observe only the input, the target node and the nodes they keep.
     /// </summary>
     internal bool FoldBatchNorm
     {
@@ -110,6 +114,16 @@ public sealed class Executor
         get => _fuseRelu;
         set { _fuseRelu = value; _foldPlan = null; }
     }
+
+    /// <summary>
+    /// DeepLIFT backward fusion (default false): in a pass without the split (Rescale, or RevealCancel only at max pools), a
+    /// max pool on a paired rule whose input is a ReLU on the Rescale rule that only it consumes runs both rules in one pass
+    /// (<see cref="Ops.MaxPool1dOp.PairedBackwardThroughRelu"/>), straight into the ReLU's input multipliers: the ReLU's own
+    /// multipliers are never formed (<see cref="Gradient(Node)"/> and <see cref="Conservation"/> of the ReLU throw). Not
+    /// applied to nodes in <see cref="KeepNodes"/>, seeds and graph outputs. Bit-identical to the two rules for pools with
+    /// stride ≥ kernel, equal up to float rounding otherwise.
+    /// </summary>
+    internal bool FuseReluMaxPool { get; set; }
 
     /// <summary>Nodes whose value (and gradient) must stay available under <see cref="FoldBatchNorm"/>: never folded away (default none).</summary>
     internal IReadOnlySet<Node> KeepNodes
@@ -304,9 +318,14 @@ public sealed class Executor
             split |= rule == BackwardRule.RevealCancel && _needsGrad[i];
         }
 
-        if (_folds is not null && (anyRule || options.ParameterGradients || Training))
+        if (_folds is not null && (options.ParameterGradients || Training))
         {
-            throw new InvalidOperationException("The last forward folded batch-norms into convolutions (FoldBatchNorm): backward supports the gradient rule without parameter gradients only.");
+            throw new InvalidOperationException("The last forward folded batch-norms into convolutions (FoldBatchNorm): backward computes no parameter gradients.");
+        }
+
+        if (_folds is not null && anyRule && _folds.Any(f => f?.Relu is not null))
+        {
+            throw new InvalidOperationException("The last forward fused ReLUs into folded convolutions (FuseRelu): their inputs were not kept, and the DeepLIFT rules need them; turn FuseRelu off.");
         }
 
         int batch = _shapes![0][0];
@@ -359,6 +378,7 @@ public sealed class Executor
             }
         }
 
+        _reluPool = FuseReluMaxPool && anyRule && !split && !Training ? PlanReluPool(options, stopIndex) : null;
         for (int i = _nodes.Length - 1; i > stopIndex; i--)
         {
             Node node = _nodes[i];
@@ -371,7 +391,13 @@ public sealed class Executor
             BatchNormFold? folded = _folds?[i];
             if (folded is not null && ReferenceEquals(folded.BatchNorm, node))
             {
-                BackwardFolded(folded, i);
+                BackwardFolded(folded, i, split);
+                continue;
+            }
+
+            if (_reluPool?[i] is Node relu)
+            {
+                BackwardReluPool(i, relu, options);
                 continue;
             }
 
@@ -416,8 +442,11 @@ public sealed class Executor
         }
     }
 
-    /// <summary>Input gradient of a folded convolution + batch-norm: <c>dx += W'ᵀ·dy</c> with dy the batch-norm's gradient.</summary>
-    private void BackwardFolded(BatchNormFold fold, int i)
+    /// <summary>
+    /// Input multipliers of a folded convolution + batch-norm: <c>dx += W'ᵀ·dy</c> with dy the batch-norm's gradient; in the
+    /// split pass <c>m⁺in += W'⁺ᵀm⁺ + W'⁻ᵀm⁻</c>, <c>m⁻in += W'⁺ᵀm⁻ + W'⁻ᵀm⁺</c> (as <see cref="Ops.Conv1dOp.BackwardSplit"/>).
+    /// </summary>
+    private void BackwardFolded(BatchNormFold fold, int i, bool split)
     {
         int src = fold.Conv.Inputs[0].Index;
         if (!_needsGrad[src])
@@ -427,15 +456,30 @@ public sealed class Executor
 
         long started = Profile ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         Tensor buffer = GradBuffer(src);
+        Tensor? bufferNeg = split ? GradNegBuffer(src) : null;
         if (!_hasGrad[src])
         {
             Array.Clear(buffer.Data);
+            if (bufferNeg is not null)
+            {
+                Array.Clear(bufferNeg.Data);
+            }
+
             _hasGrad[src] = true;
         }
 
         var g = (Kernels.Conv1dGeometry)_workspaces[fold.Conv.Index]!;
         float[] dy = _grads[i]!.Data;
-        if (SparseConvBackward.Supported(g))
+        if (split)
+        {
+            (float[] wp, float[] wn) = fold.SplitWeights();
+            float[] dyNeg = _gradsNeg[i]!.Data;
+            Kernels.Conv1d.BackwardInput(g, dy, wp, buffer.Data);
+            Kernels.Conv1d.BackwardInput(g, dyNeg, wn, buffer.Data);
+            Kernels.Conv1d.BackwardInput(g, dyNeg, wp, bufferNeg!.Data);
+            Kernels.Conv1d.BackwardInput(g, dy, wn, bufferNeg.Data);
+        }
+        else if (SparseConvBackward.Supported(g))
         {
             SparseConvBackward.BackwardInput(g, dy, fold.Weight, buffer.Data);
         }
@@ -450,12 +494,111 @@ public sealed class Executor
         }
     }
 
+    /// <summary>Per max-pool node: the ReLU whose Rescale rule runs inside its paired rule (see <see cref="FuseReluMaxPool"/>), or null.</summary>
+    private Node?[] PlanReluPool(BackwardOptions options, int stopIndex)
+    {
+        if (_consumers is null)
+        {
+            _consumers = new int[_nodes.Length];
+            foreach (Node n in _nodes)
+            {
+                foreach (Node input in n.Inputs)
+                {
+                    _consumers[input.Index]++;
+                }
+            }
+
+            foreach (GraphOutput o in Graph.Outputs)
+            {
+                _consumers[o.Node.Index] += 2; // an output is observed
+            }
+        }
+
+        var plan = new Node?[_nodes.Length];
+        for (int i = stopIndex + 1; i < _nodes.Length; i++)
+        {
+            Node pool = _nodes[i];
+            if (pool.Op is not Ops.MaxPool1dOp || options.RuleOf(pool) == BackwardRule.Gradient || _hasGrad[pool.Inputs[0].Index])
+            {
+                continue;
+            }
+
+            Node relu = pool.Inputs[0];
+            if (relu.Op is not Ops.ReluOp || relu.IsInput || relu.Index <= stopIndex || options.RuleOf(relu) == BackwardRule.Gradient
+                || _consumers[relu.Index] != 1 || _keep.Contains(relu) || !_needsGrad[relu.Inputs[0].Index] || _folds?[relu.Index] is not null)
+            {
+                continue;
+            }
+
+            plan[i] = relu;
+        }
+
+        return plan;
+    }
+
+    /// <summary>A max pool's paired rule through the ReLU before it, into the ReLU's input multipliers (<see cref="FuseReluMaxPool"/>).</summary>
+    private void BackwardReluPool(int i, Node relu, BackwardOptions options)
+    {
+        long started = Profile ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+        int src = relu.Inputs[0].Index;
+        Tensor buffer = GradBuffer(src);
+        bool overwrite = !_hasGrad[src]; // the first multipliers to reach the ReLU's input: written, no clearing pass
+        _hasGrad[src] = true;
+        BackwardContext ctx = _backward[i];
+        ctx.InputArray[0] = _values[relu.Index]!;
+        ctx.Output = _values[i]!;
+        ctx.OutputGrad = _grads[i]!;
+        ctx.ParameterGradients = false;
+        ctx.Training = false;
+        ctx.Rule = options.RuleOf(_nodes[i]);
+        ctx.Pairs = options.Pairs;
+        ctx.Workspace = _workspaces[i];
+        ctx.Split = false;
+        Ops.MaxPool1dOp.PairedBackwardThroughRelu(ctx, _values[src]!, buffer, overwrite);
+        if (Profile)
+        {
+            BackwardTicks[i] += System.Diagnostics.Stopwatch.GetTimestamp() - started;
+        }
+    }
+
+    /// <summary>
+    /// Split pass, upward, of a folded convolution + batch-norm: <c>Δ⁺ = W'⁺∗Δ⁺in + W'⁻∗Δ⁻in</c>,
+    /// <c>Δ⁻ = W'⁺∗Δ⁻in + W'⁻∗Δ⁺in</c> into the batch-norm's Δ buffers (the bias cancels), as <see cref="Ops.Conv1dOp.PropagateDeltas"/>.
+    /// </summary>
+    private void PropagateFolded(BatchNormFold fold, int i)
+    {
+        int src = fold.Conv.Inputs[0].Index;
+        var g = (Kernels.Conv1dGeometry)_workspaces[fold.Conv.Index]!;
+        (float[] wp, float[] wn) = fold.SplitWeights();
+        float[] dp = _deltaPos[src]!.Data;
+        float[] dn = _deltaNeg[src]!.Data;
+        float[] outPos = _deltaPos[i]!.Data;
+        float[] outNeg = _deltaNeg[i]!.Data;
+        _foldScratch = Sized(_foldScratch, _shapes![i]);
+        float[] tmp = _foldScratch.Data;
+        Kernels.Conv1d.Forward(g, dp, wp, [], outPos);
+        Kernels.Conv1d.Forward(g, dn, wn, [], tmp);
+        System.Numerics.Tensors.TensorPrimitives.Add(outPos, tmp, outPos);
+        Kernels.Conv1d.Forward(g, dn, wp, [], outNeg);
+        Kernels.Conv1d.Forward(g, dp, wn, [], tmp);
+        System.Numerics.Tensors.TensorPrimitives.Add(outNeg, tmp, outNeg);
+    }
+
     /// <summary>Throws when <paramref name="node"/>'s value was folded away by <see cref="FoldBatchNorm"/> in the last forward.</summary>
     private void CheckNotFolded(Node node)
     {
         if (_folds?[node.Index] is BatchNormFold fold && (ReferenceEquals(fold.Conv, node) || (fold.Relu is not null && ReferenceEquals(fold.BatchNorm, node))))
         {
             throw new InvalidOperationException($"Node '{node.Name}' was folded into '{(fold.Relu ?? fold.BatchNorm).Name}' (FoldBatchNorm): it has no value or gradient; add it to KeepNodes.");
+        }
+    }
+
+    /// <summary>Throws when <paramref name="node"/> is a ReLU whose multipliers the last backward never formed (<see cref="FuseReluMaxPool"/>).</summary>
+    private void CheckNotFusedRelu(Node node)
+    {
+        if (_reluPool is not null && Array.FindIndex(_reluPool, r => ReferenceEquals(r, node)) is int pool and >= 0)
+        {
+            throw new InvalidOperationException($"Node '{node.Name}' ran inside the paired rule of '{_nodes[pool].Name}' (FuseReluMaxPool): it has no multipliers of its own; add it to KeepNodes.");
         }
     }
 
@@ -534,6 +677,16 @@ public sealed class Executor
                 continue;
             }
 
+            if (_folds?[i] is BatchNormFold fold)
+            {
+                if (ReferenceEquals(fold.BatchNorm, node))
+                {
+                    PropagateFolded(fold, i);
+                }
+
+                continue; // the folded convolution has no Δ of its own
+            }
+
             BackwardContext ctx = _backward[i];
             for (int j = 0; j < node.Inputs.Count; j++)
             {
@@ -588,6 +741,7 @@ public sealed class Executor
     public Tensor Delta(Node node)
     {
         ArgumentNullException.ThrowIfNull(node);
+        CheckNotFolded(node);
         RowPairs pairs = _lastOptions?.Pairs ?? throw new InvalidOperationException("Delta needs a backward pass with RowPairs first.");
         var pos = new Tensor(_values[node.Index]!.Shape);
         var neg = new Tensor(pos.Shape);
@@ -611,6 +765,12 @@ public sealed class Executor
     public NodeConservation Conservation(Node node)
     {
         ArgumentNullException.ThrowIfNull(node);
+        CheckNotFusedRelu(node);
+        if (_folds?[node.Index] is BatchNormFold fold)
+        {
+            // The batch-norm's own rule would need its input (the convolution's value), which a fold never computes.
+            throw new InvalidOperationException($"Node '{node.Name}' belongs to the folded pair '{fold.Conv.Name}' → '{fold.BatchNorm.Name}' (FoldBatchNorm): its own summation-to-delta needs the unfolded pass.");
+        }
         BackwardOptions options = _lastOptions ?? throw new InvalidOperationException("Conservation needs a backward pass first.");
         RowPairs pairs = options.Pairs ?? throw new InvalidOperationException("Conservation needs a DeepLIFT backward (with RowPairs).");
         int i = node.Index;
@@ -708,6 +868,7 @@ public sealed class Executor
     {
         ArgumentNullException.ThrowIfNull(node);
         CheckNotFolded(node);
+        CheckNotFusedRelu(node);
         return _hasGrad[node.Index] ? _grads[node.Index] : null;
     }
 

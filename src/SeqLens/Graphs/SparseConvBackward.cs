@@ -11,7 +11,8 @@ namespace SeqLens.Graphs;
 /// case in attribution backward passes, where a ReLU and a max pool after the convolution leave about one nonzero in
 /// four or fewer. Rows with at most <see cref="MaxDensity"/> nonzeros scatter each nonzero <c>dy[co, t]</c> through the
 /// weights (packed per call as <c>[k][32 input channels][co]</c> panels that stay in L1); denser rows take the dense
-/// kernel (<see cref="Conv1d.BackwardInput"/>) one row at a time. The path of a row depends on its own data only, and
+/// kernel (<see cref="Conv1d.BackwardInput"/>); rows without a nonzero add nothing and are skipped (the unpaired input rows
+/// of DeepLIFT-SHAP's shared layout: no weight packing for them alone). The path of a row depends on its own data only, and
 /// every element is summed in a fixed order (tap, then output position, then output channel in four interleaved
 /// partial sums), so results do not depend on the batch size or the thread count.
 /// </summary>
@@ -51,7 +52,7 @@ internal static unsafe class SparseConvBackward
             for (int r = 0; r < g.Batch; r++)
             {
                 nonzeros[r] = CountNonzero(dy.AsSpan(r * rowY, rowY));
-                sparseRows += nonzeros[r] <= MaxDensity * rowY ? 1 : 0;
+                sparseRows += nonzeros[r] > 0 && nonzeros[r] <= MaxDensity * rowY ? 1 : 0; // an all-zero row adds nothing
             }
 
             if (sparseRows > 0)
@@ -91,6 +92,7 @@ internal static unsafe class SparseConvBackward
         int groups = (g.InChannels + Width - 1) / Width;
         float[] packed = ArrayPool<float>.Shared.Rent(g.KernelSize * groups * g.OutChannels * Width);
         int[] all = new int[g.Batch];
+        Array.Fill(all, 1); // every row on the sparse path
         Pack(g, weight, packed, groups);
         var body = new SparseRows(g, dy, packed, dx, all, groups);
         RowParallel.For(g.Batch, 1 << 20, ref body);
@@ -147,7 +149,7 @@ internal static unsafe class SparseConvBackward
             int rowY = g.OutChannels * g.OutLength;
             for (int r = first; r < end; r++)
             {
-                if (nonzeros[r] <= MaxDensity * rowY)
+                if (nonzeros[r] > 0 && nonzeros[r] <= MaxDensity * rowY)
                 {
                     Row(g, dy.AsSpan(r * rowY, rowY), packed, dx.AsSpan(r * g.InChannels * g.Length, g.InChannels * g.Length), groups);
                 }

@@ -116,16 +116,19 @@ public class BatchNormFoldTests
     }
 
     [Fact]
-    public void Folded_RejectsDeepLiftRulesAndParameterGradients_TrainingDoesNotFold()
+    public void Folded_RejectsDeepLiftRulesWithFusedRelusAndParameterGradients_TrainingDoesNotFold()
     {
         Graph g = Model();
         Tensor x = AttributionModels.RandomDna(2, 300, 6);
-        var exec = new Executor(g) { FoldBatchNorm = true };
+        var exec = new Executor(g) { FoldBatchNorm = true, FuseRelu = true };
         exec.Forward(x);
         var seed = new Tensor(2, 3);
         seed[1, 0] = 1f;
         var rules = new BackwardOptions { NodeRules = DeepLiftRules.Resolve(g, DeepLiftRule.Rescale), Pairs = RowPairs.Shared(1, 1), InputGradients = true };
         Assert.Throws<InvalidOperationException>(() => exec.Backward(seed, rules));
+        exec.FuseRelu = false;
+        exec.Forward(x);
+        exec.Backward(seed, rules); // DeepLIFT rules are fine on folded pairs whose ReLU input is kept
         Assert.Throws<InvalidOperationException>(() => exec.Backward(seed, new BackwardOptions { ParameterGradients = true }));
 
         exec.Training = true;

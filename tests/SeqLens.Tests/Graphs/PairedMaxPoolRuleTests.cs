@@ -46,6 +46,56 @@ public class PairedMaxPoolRuleTests
         Assert.Contains(dx, v => v != 0f);
     }
 
+    [Theory]
+    [InlineData(2, 50, false)]
+    [InlineData(3, 61, false)]
+    [InlineData(4, 43, false)]
+    [InlineData(8, 80, false)]
+    [InlineData(3, 61, true)]
+    [InlineData(4, 43, true)]
+    public void TiledDenseUpdate_BitIdenticalToTheScatter(int kernel, int length, bool throughRelu)
+    {
+        // Windows that tile the row (stride = kernel) take the dense vector update; it must add exactly what the scatter adds,
+        // also through a ReLU (the fused rule), whose ratio it reads at contiguous positions instead of gathering it.
+        const int channels = 3;
+        const int refs = 4;
+        int outLength = Pool1d.OutLength(length, kernel, kernel);
+        int rows = refs + 1;
+        var rng = new Rng(23);
+        var z = new float[rows * channels * length];
+        var x = new float[z.Length];
+        for (int i = 0; i < z.Length; i++)
+        {
+            z[i] = (rng.NextInt(6) - 2.5f) * (rng.NextInt(3) == 0 ? 1f : 0.37f);
+            x[i] = throughRelu ? Math.Max(z[i], 0f) : z[i];
+        }
+
+        var y = new float[rows * channels * outLength];
+        var argmax = new int[y.Length];
+        Pool1d.MaxForward(rows * channels, length, kernel, kernel, 0, outLength, x, y, argmax);
+        var m = new float[y.Length];
+        for (int i = 0; i < m.Length; i++)
+        {
+            m[i] = (float)(rng.NextDouble() - 0.3);
+        }
+
+        RowPairs pairs = RowPairs.Shared(1, refs);
+        var scatter = new float[x.Length];
+        var tiled = new float[x.Length];
+        MaxPool1dOp.PairedMaxBackward(pairs, channels, length, outLength, x, m, argmax, scatter, throughRelu ? z : null, 0);
+        MaxPool1dOp.PairedMaxBackward(pairs, channels, length, outLength, x, m, argmax, tiled, throughRelu ? z : null, kernel);
+        Assert.Contains(scatter, v => v != 0f);
+        Assert.Equal(scatter, tiled);
+
+        // Reading the winners from the pool's outputs, and writing instead of adding (over garbage, unpaired row included).
+        var written = Enumerable.Repeat(float.NaN, x.Length).ToArray();
+        MaxPool1dOp.PairedMaxBackward(pairs, channels, length, outLength, x, m, argmax, written, throughRelu ? z : null, kernel, y, overwrite: true);
+        Assert.Equal(scatter, written);
+        var scatterWritten = Enumerable.Repeat(float.NaN, x.Length).ToArray();
+        MaxPool1dOp.PairedMaxBackward(pairs, channels, length, outLength, x, m, argmax, scatterWritten, throughRelu ? z : null, 0, y, overwrite: true);
+        Assert.Equal(scatter, scatterWritten);
+    }
+
     private static double[] Reference(RowPairs pairs, int channels, int length, int outLength, float[] x, float[] m, int[] argmax)
     {
         var dx = new double[x.Length];

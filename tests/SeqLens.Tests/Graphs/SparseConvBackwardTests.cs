@@ -49,6 +49,36 @@ public class SparseConvBackwardTests
         }
     }
 
+    [Fact]
+    public void AllZeroRows_AreLeftUntouched_OtherRowsAsAlone()
+    {
+        // The shared input row of DeepLIFT-SHAP carries no multiplier: an all-zero dy row adds nothing (and is skipped).
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            return; // the sparse path is AVX-512 only
+        }
+
+        var g = new Conv1dGeometry(4, 40, 70, 130, 11);
+        var rng = new Rng(19);
+        float[] w = Enumerable.Range(0, 70 * 40 * 11).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        int rowY = 70 * g.OutLength;
+        int rowX = 40 * 130;
+        double[] density = [0, 0.1, 0, 0.6];
+        float[] dy = Enumerable.Range(0, 4 * rowY).Select(i => rng.NextDouble() < density[i / rowY] ? (float)(rng.NextDouble() - 0.5) : 0f).ToArray();
+        float[] start = Enumerable.Range(0, 4 * rowX).Select(_ => (float)rng.NextDouble()).ToArray();
+        float[] dx = (float[])start.Clone();
+        SparseConvBackward.BackwardInput(g, dy, w, dx);
+        Assert.Equal(start[..rowX], dx[..rowX]);
+        Assert.Equal(start[(2 * rowX)..(3 * rowX)], dx[(2 * rowX)..(3 * rowX)]);
+        foreach (int r in new[] { 1, 3 })
+        {
+            float[] alone = start[(r * rowX)..((r + 1) * rowX)];
+            SparseConvBackward.BackwardInput(g with { Batch = 1 }, dy[(r * rowY)..((r + 1) * rowY)], w, alone);
+            Assert.Equal(alone, dx[(r * rowX)..((r + 1) * rowX)]);
+            Assert.NotEqual(start[(r * rowX)..((r + 1) * rowX)], alone);
+        }
+    }
+
     /// <summary>The sparse path runs dense rows through the dense kernel in runs, which relies on this.</summary>
     [Fact]
     public void DenseKernel_RowByRowEqualsBatched()

@@ -65,7 +65,9 @@ public sealed class MaxPool1dOp : Op
         ArgumentNullException.ThrowIfNull(inputShapes);
         ArgumentNullException.ThrowIfNull(outputShape);
         (int left, _) = Padding.Resolve(inputShapes[0][2], KernelSize, Stride, 1);
-        return new Workspace(left, new int[outputShape[0] * outputShape[1] * outputShape[2]]);
+        // Windows that tile the row from position 0 (stride = kernel ≤ 8, no left padding) take the dense vector update.
+        int tiled = Stride == KernelSize && left == 0 && KernelSize <= 8 ? KernelSize : 0;
+        return new Workspace(left, new int[outputShape[0] * outputShape[1] * outputShape[2]], tiled);
     }
 
     /// <inheritdoc/>
@@ -97,8 +99,25 @@ public sealed class MaxPool1dOp : Op
         }
         else
         {
-            PairedMaxBackward(context.Pairs!, s[1], s[2], context.Output.Shape[2], context.Input.Data, context.OutputGrad.Data, w.Argmax, dx.Data);
+            var body = new PairedRows(context.Pairs!, s[1], s[2], context.Output.Shape[2], context.Input.Data, context.OutputGrad.Data, w.Argmax, dx.Data, null, w.Tiled, context.Output.Data, false);
+            RowParallel.For(context.Pairs!.BatchSize, (long)s[1] * context.Output.Shape[2] * 4, ref body);
         }
+    }
+
+    /// <summary>
+    /// The paired DeepLIFT rule of this pool fused with the Rescale rule of the ReLU before it (see
+    /// <see cref="PairedMaxBackward(RowPairs, int, int, int, float[], float[], int[], float[], float[], int, float[], bool)"/>): adds into
+    /// <paramref name="reluInputGrad"/>, the multipliers of the ReLU's input <paramref name="reluInput"/>; the context's input
+    /// is the ReLU's output.
+    /// </summary>
+    /// <remarks>With <paramref name="overwrite"/> the multipliers are written instead of added (every element of
+    /// <paramref name="reluInputGrad"/>, zero where no share lands): the caller need not clear the buffer first.</remarks>
+    internal static void PairedBackwardThroughRelu(BackwardContext context, Tensor reluInput, Tensor reluInputGrad, bool overwrite)
+    {
+        var w = (Workspace)context.Workspace!;
+        int[] s = context.Input.Shape;
+        var body = new PairedRows(context.Pairs!, s[1], s[2], context.Output.Shape[2], context.Input.Data, context.OutputGrad.Data, w.Argmax, reluInputGrad.Data, reluInput.Data, w.Tiled, context.Output.Data, overwrite);
+        RowParallel.For(context.Pairs!.BatchSize, (long)s[1] * context.Output.Shape[2] * 4, ref body);
     }
 
     /// <inheritdoc/>
@@ -118,13 +137,43 @@ public sealed class MaxPool1dOp : Op
     /// <see cref="MaxPool1dOp"/> and <see cref="GlobalMaxPoolOp"/>; overlapping windows add their multipliers.
     /// </remarks>
     internal static void PairedMaxBackward(RowPairs pairs, int channels, int length, int outLength, float[] x, float[] m, int[] argmax, float[] dx)
+        => PairedMaxBackward(pairs, channels, length, outLength, x, m, argmax, dx, null, 0);
+
+    /// <summary>
+    /// <see cref="PairedMaxBackward(RowPairs, int, int, int, float[], float[], int[], float[])"/> through the ReLU that feeds
+    /// the pool when <paramref name="reluInput"/> (that ReLU's input z, with <paramref name="x"/> = max(z, 0)) is given: each
+    /// share is multiplied by the ReLU's Rescale multiplier at its position, <c>(x − x0)/(z − z0)</c>, or the gradient
+    /// <c>z &gt; 0</c> where |z − z0| &lt; 1e-6 (<see cref="ElementwiseOp"/>), and added into the ReLU's input multipliers. The
+    /// same float operations as the two rules one after the other; with non-overlapping windows (stride ≥ kernel) every
+    /// position receives at most one share, so the result is bit-identical to the unfused pair. <paramref name="tiled"/>: the
+    /// kernel size when the windows tile the row from position 0 (stride = kernel ≤ 8, no padding), else 0; then blocks of 8
+    /// windows update dx as kernel dense vectors (the same sums, no scatter). <paramref name="pooled"/>: the pool's outputs
+    /// (y = x[argmax] exactly, read instead of gathering the winners), or null. <paramref name="overwrite"/>: write every
+    /// element of dx instead of adding (zero where no share lands).
+    /// </summary>
+    internal static void PairedMaxBackward(RowPairs pairs, int channels, int length, int outLength, float[] x, float[] m, int[] argmax, float[] dx, float[]? reluInput, int tiled, float[]? pooled = null, bool overwrite = false)
     {
-        var body = new PairedRows(pairs, channels, length, outLength, x, m, argmax, dx);
+        var body = new PairedRows(pairs, channels, length, outLength, x, m, argmax, dx, reluInput, tiled, pooled, overwrite);
         RowParallel.For(pairs.BatchSize, (long)channels * outLength * 4, ref body);
     }
 
-    /// <summary>The paired max rule of one pair row (see <see cref="PairedMaxBackward"/>).</summary>
-    private static void PairedMaxRow(RowPairs pairs, int r, int channels, int length, int outLength, float[] x, float[] m, int[] argmax, float[] dx)
+    /// <summary>The ReLU's Rescale multiplier at one position (see <see cref="PairedMaxBackward(RowPairs, int, int, int, float[], float[], int[], float[], float[], int, float[], bool)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ReluRatio(float[] z, float[] x, int input, int reference)
+    {
+        float d = z[input] - z[reference];
+        return Math.Abs(d) >= ElementwiseOp.RescaleEpsilon ? (x[input] - x[reference]) / d : (z[input] > 0f ? 1f : 0f);
+    }
+
+    /// <summary>Adds <paramref name="share"/> at position <paramref name="p"/>, through the ReLU's multiplier when <paramref name="z"/> is set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddShare(float[] dx, float[] x, float[]? z, int rowIn, int rowRef, int rowOut, int p, float share)
+    {
+        dx[rowOut + p] += z is null ? share : share * ReluRatio(z, x, rowIn + p, rowRef + p);
+    }
+
+    /// <summary>The paired max rule of one pair row (see <see cref="PairedMaxBackward(RowPairs, int, int, int, float[], float[], int[], float[], float[], int, float[], bool)"/>).</summary>
+    private static void PairedMaxRow(RowPairs pairs, int r, int channels, int length, int outLength, float[] x, float[] m, int[] argmax, float[] dx, float[]? z, int tiled, float[]? pooled, bool overwrite)
     {
         const float eps = ElementwiseOp.RescaleEpsilon;
         for (int c = 0; c < channels; c++)
@@ -135,7 +184,18 @@ public sealed class MaxPool1dOp : Op
             int argIn = ((pairs.InputRow[r] * channels) + c) * outLength;
             int argRef = ((pairs.ReferenceRow[r] * channels) + c) * outLength;
             int mo = ((r * channels) + c) * outLength;
-            int first = Avx2.IsSupported ? PairedMaxBlocks(x, m, argmax, dx, rowIn, rowRef, rowOut, argIn, argRef, mo, outLength) : 0;
+            bool blocks = Avx2.IsSupported;
+            if (overwrite && !(blocks && tiled > 0))
+            {
+                dx.AsSpan(rowOut, length).Clear();
+            }
+
+            int first = blocks ? PairedMaxBlocks(x, m, argmax, dx, z, rowIn, rowRef, rowOut, argIn, argRef, mo, outLength, tiled, pooled, overwrite) : 0;
+            if (overwrite && blocks && tiled > 0)
+            {
+                dx.AsSpan(rowOut + (first * tiled), length - (first * tiled)).Clear(); // the tiled blocks wrote up to here
+            }
+
             for (int t = first; t < outLength; t++)
             {
                 int a = argmax[argIn + t];
@@ -148,7 +208,7 @@ public sealed class MaxPool1dOp : Op
 
                 if (a == b)
                 {
-                    dx[rowOut + a] += mt;
+                    AddShare(dx, x, z, rowIn, rowRef, rowOut, a, mt);
                     continue;
                 }
 
@@ -166,20 +226,20 @@ public sealed class MaxPool1dOp : Op
                 bool smallB = Math.Abs(db) < eps;
                 if (smallA && smallB)
                 {
-                    dx[rowOut + a] += mt;
+                    AddShare(dx, x, z, rowIn, rowRef, rowOut, a, mt);
                 }
                 else if (smallA)
                 {
-                    dx[rowOut + b] += mt * ((phiA + phiB) / db);
+                    AddShare(dx, x, z, rowIn, rowRef, rowOut, b, mt * ((phiA + phiB) / db));
                 }
                 else if (smallB)
                 {
-                    dx[rowOut + a] += mt * ((phiA + phiB) / da);
+                    AddShare(dx, x, z, rowIn, rowRef, rowOut, a, mt * ((phiA + phiB) / da));
                 }
                 else
                 {
-                    dx[rowOut + a] += mt * (phiA / da);
-                    dx[rowOut + b] += mt * (phiB / db);
+                    AddShare(dx, x, z, rowIn, rowRef, rowOut, a, mt * (phiA / da));
+                    AddShare(dx, x, z, rowIn, rowRef, rowOut, b, mt * (phiB / db));
                 }
             }
         }
@@ -207,16 +267,31 @@ public sealed class MaxPool1dOp : Op
     /// share adds zero), as the scalar loop does. Returns the first window left for the scalar loop.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe int PairedMaxBlocks(float[] x, float[] m, int[] argmax, float[] dx, int rowIn, int rowRef, int rowOut, int argIn, int argRef, int mo, int outLength)
+    private static unsafe int PairedMaxBlocks(float[] x, float[] m, int[] argmax, float[] dx, float[]? z, int rowIn, int rowRef, int rowOut, int argIn, int argRef, int mo, int outLength, int tiled, float[]? pooled, bool overwrite)
     {
         var eps = Vector256.Create(ElementwiseOp.RescaleEpsilon);
         var half = Vector256.Create(0.5f);
         int t = 0;
+
+        // Tiled windows: position 8q + i of a block of 8 windows belongs to window (8q + i)/kernel at offset (8q + i)%kernel.
+        Vector256<int>* lane = stackalloc Vector256<int>[8];
+        Vector256<int>* offset = stackalloc Vector256<int>[8];
+        for (int q = 0; q < tiled; q++)
+        {
+            lane[q] = Vector256.Create(8 * q) + Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+            offset[q] = lane[q] - (Vector256.Create(tiled) * (lane[q] / tiled));
+            lane[q] /= tiled;
+        }
+
         fixed (float* px = x)
         fixed (float* pm = m)
         fixed (int* pi = argmax)
         fixed (float* pd = dx)
+        fixed (float* pz = z)
+        fixed (float* py = pooled)
         {
+            // The winners' own values are the pool's outputs (y = x[argmax] exactly): two loads instead of two gathers.
+            bool direct = tiled > 0 && py is not null;
             float* shareA = stackalloc float[8];
             float* shareB = stackalloc float[8];
             int* at = stackalloc int[8];
@@ -229,10 +304,10 @@ public sealed class MaxPool1dOp : Op
                 va = va & valid;
                 vb = vb & valid;
                 var mt = Vector256.Load(pm + mo + t);
-                var xa = Avx2.GatherVector256(px + rowIn, va, 4);
+                var xa = direct ? Vector256.Load(py + argIn + t) : Avx2.GatherVector256(px + rowIn, va, 4);
                 var xb = Avx2.GatherVector256(px + rowIn, vb, 4);
                 var x0a = Avx2.GatherVector256(px + rowRef, va, 4);
-                var x0b = Avx2.GatherVector256(px + rowRef, vb, 4);
+                var x0b = direct ? Vector256.Load(py + argRef + t) : Avx2.GatherVector256(px + rowRef, vb, 4);
                 var phiA = (half * (Vector256.Max(xa, x0b) - x0b)) + (half * (xa - Vector256.Max(x0a, xb)));
                 var phiB = (half * (Vector256.Max(x0a, xb) - x0b)) + (half * (xa - Vector256.Max(xa, x0b)));
                 var da = xa - x0a;
@@ -241,9 +316,59 @@ public sealed class MaxPool1dOp : Op
                 var smallB = Vector256.LessThan(Vector256.Abs(db), eps);
                 var same = Vector256.Equals(va, vb).AsSingle();
                 var gradientAtA = same | (smallA & smallB);
-                var a = Vector256.ConditionalSelect(gradientAtA, mt, Vector256.ConditionalSelect(smallB, mt * ((phiA + phiB) / da), Vector256.ConditionalSelect(smallA, Vector256<float>.Zero, mt * (phiA / da))));
-                var b = Vector256.ConditionalSelect(same | smallB, Vector256<float>.Zero, Vector256.ConditionalSelect(smallA, mt * ((phiA + phiB) / db), mt * (phiB / db)));
+                // The numerator is chosen before the one division per position (the same float operations as each branch).
+                var sum = phiA + phiB;
+                var a = Vector256.ConditionalSelect(gradientAtA, mt, Vector256.ConditionalSelect(smallA & ~smallB, Vector256<float>.Zero, mt * (Vector256.ConditionalSelect(smallB, sum, phiA) / da)));
+                var b = Vector256.ConditionalSelect(same | smallB, Vector256<float>.Zero, mt * (Vector256.ConditionalSelect(smallA, sum, phiB) / db));
                 var validF = valid.AsSingle();
+                if (tiled > 0)
+                {
+                    // Dense update of the 8·kernel positions of these windows: each gets its window's share where it is a (or b).
+                    a &= validF;
+                    b &= validF;
+                    var start = (Vector256.Create(t) + Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7)) * tiled;
+                    var offA = va - start;
+                    var offB = vb - start;
+                    int p0 = t * tiled;
+                    for (int q = 0; q < tiled; q++)
+                    {
+                        var sa = Avx2.PermuteVar8x32(a, lane[q]);
+                        var sb = Avx2.PermuteVar8x32(b, lane[q]);
+                        var atA = Vector256.Equals(Avx2.PermuteVar8x32(offA, lane[q]), offset[q]).AsSingle();
+                        var atB = Vector256.Equals(Avx2.PermuteVar8x32(offB, lane[q]), offset[q]).AsSingle();
+                        var share = (sa & atA) + (sb & atB);
+                        int p = p0 + (8 * q);
+                        if (pz is not null)
+                        {
+                            // Through the ReLU, at contiguous positions: (x − x0)/(z − z0), or z > 0 where |z − z0| < ε.
+                            var zi = Vector256.Load(pz + rowIn + p);
+                            var dz = zi - Vector256.Load(pz + rowRef + p);
+                            var dxr = Vector256.Load(px + rowIn + p) - Vector256.Load(px + rowRef + p);
+                            var ratio = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(dz), eps), Vector256.GreaterThan(zi, Vector256<float>.Zero) & Vector256.Create(1f), dxr / dz);
+                            share *= ratio;
+                        }
+
+                        float* dst = pd + rowOut + p;
+                        Vector256.Store((overwrite ? Vector256<float>.Zero : Vector256.Load(dst)) + share, dst);
+                    }
+
+                    continue;
+                }
+
+                if (pz is not null)
+                {
+                    // Through the ReLU: (x − x0)/(z − z0) at each share's position, or the gradient z > 0 where |z − z0| < ε.
+                    var za = Avx2.GatherVector256(pz + rowIn, va, 4);
+                    var zb = Avx2.GatherVector256(pz + rowIn, vb, 4);
+                    var dza = za - Avx2.GatherVector256(pz + rowRef, va, 4);
+                    var dzb = zb - Avx2.GatherVector256(pz + rowRef, vb, 4);
+                    var one = Vector256.Create(1f);
+                    var ratioA = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(dza), eps), Vector256.GreaterThan(za, Vector256<float>.Zero).AsSingle() & one, da / dza);
+                    var ratioB = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(dzb), eps), Vector256.GreaterThan(zb, Vector256<float>.Zero).AsSingle() & one, db / dzb);
+                    a *= ratioA;
+                    b *= ratioB;
+                }
+
                 Vector256.Store(a & validF, shareA);
                 Vector256.Store(b & validF, shareB);
                 Vector256.Store(va, at);
@@ -278,19 +403,24 @@ public sealed class MaxPool1dOp : Op
         }
     }
 
-    private readonly struct PairedRows(RowPairs pairs, int channels, int length, int outLength, float[] x, float[] m, int[] argmax, float[] dx) : IRowBody
+    private readonly struct PairedRows(RowPairs pairs, int channels, int length, int outLength, float[] x, float[] m, int[] argmax, float[] dx, float[]? z, int tiled, float[]? pooled, bool overwrite) : IRowBody
     {
         public void Run(int first, int end)
         {
             for (int r = first; r < end; r++)
             {
-                if (pairs.HasPair(r))
+                if (!pairs.HasPair(r) && overwrite)
                 {
-                    PairedMaxRow(pairs, r, channels, length, outLength, x, m, argmax, dx);
+                    dx.AsSpan(r * channels * length, channels * length).Clear();
+                }
+                else if (pairs.HasPair(r))
+                {
+                    PairedMaxRow(pairs, r, channels, length, outLength, x, m, argmax, dx, z, tiled, pooled, overwrite);
                 }
             }
         }
     }
 
-    private sealed record Workspace(int PadLeft, int[] Argmax);
+    /// <summary>Left padding, argmax per output, and the kernel size when the windows tile the row (else 0).</summary>
+    private sealed record Workspace(int PadLeft, int[] Argmax, int Tiled);
 }
