@@ -102,25 +102,32 @@ internal static unsafe class SparseConvBackward
     /// <summary>Panels <c>P[k][group][co][j] = W[co, group·32 + j, k]</c> (zero beyond the input channels).</summary>
     private static void Pack(in Conv1dGeometry g, float[] w, float[] packed, int groups)
     {
-        int cin = g.InChannels;
-        int cout = g.OutChannels;
-        int kernel = g.KernelSize;
-        // One tap per task: each writes its own panels (no shared element), so the result is the same for any thread count.
-        Parallel.For(0, kernel, new ParallelOptions { MaxDegreeOfParallelism = KernelThreads.Effective }, k =>
+        // One tap per task, on the kernel workers: each writes its own panels (no shared element), so the result is the
+        // same for any thread count.
+        var body = new PackTaps(w, packed, g.InChannels, g.OutChannels, g.KernelSize, groups);
+        RowParallel.For(g.KernelSize, (long)groups * g.OutChannels * Width, ref body);
+    }
+
+    private readonly struct PackTaps(float[] w, float[] packed, int cin, int cout, int kernel, int groups) : IRowBody
+    {
+        public void Run(int first, int end)
         {
-            for (int grp = 0; grp < groups; grp++)
+            for (int k = first; k < end; k++)
             {
-                int panel = ((k * groups) + grp) * cout * Width;
-                for (int co = 0; co < cout; co++)
+                for (int grp = 0; grp < groups; grp++)
                 {
-                    for (int j = 0; j < Width; j++)
+                    int panel = ((k * groups) + grp) * cout * Width;
+                    for (int co = 0; co < cout; co++)
                     {
-                        int ci = (grp * Width) + j;
-                        packed[panel + (co * Width) + j] = ci < cin ? w[(((co * cin) + ci) * kernel) + k] : 0f;
+                        for (int j = 0; j < Width; j++)
+                        {
+                            int ci = (grp * Width) + j;
+                            packed[panel + (co * Width) + j] = ci < cin ? w[(((co * cin) + ci) * kernel) + k] : 0f;
+                        }
                     }
                 }
             }
-        });
+        }
     }
 
     private static int CountNonzero(ReadOnlySpan<float> row)
