@@ -36,42 +36,61 @@ class RescaleRelu(torch.autograd.Function):
         return torch.cat([g[:n] * m, torch.zeros_like(g[n:])])
 
 
+def _pool_forward(ctx, x, k):
+    y, idx = F.max_pool1d(x, k, k, return_indices=True)
+    ctx.save_for_backward(x, idx)
+    return y
+
+
+def _pool_backward(ctx, g, multipliers):
+    """The paired rule's shares phi_a, phi_b per window; multipliers(phi_a, phi_b, da, db, same) turns them into the
+    multipliers at the two winners, which are scattered back (zero for the reference rows)."""
+    x, idx = ctx.saved_tensors
+    n = x.shape[0] // 2
+    xi, xr = x[:n], x[n:]
+    a, b = idx[:n], idx[n:]
+    xa, xb = xi.gather(2, a), xi.gather(2, b)
+    x0a, x0b = xr.gather(2, a), xr.gather(2, b)
+    y, y0 = xa, x0b
+    phi_a = 0.5 * (torch.maximum(xa, x0b) - y0) + 0.5 * (y - torch.maximum(x0a, xb))
+    phi_b = 0.5 * (torch.maximum(x0a, xb) - y0) + 0.5 * (y - torch.maximum(xa, x0b))
+    ma, mb = multipliers(phi_a, phi_b, xa - x0a, xb - x0b, a == b)
+    grad = torch.zeros_like(xi)
+    grad.scatter_add_(2, a, g[:n] * ma)
+    grad.scatter_add_(2, b, g[:n] * mb)
+    return torch.cat([grad, torch.zeros_like(x[n:])]), None
+
+
+def _multipliers(phi_a, phi_b, da, db, same):
+    small_a, small_b = da.abs() < EPS, db.abs() < EPS
+    one = torch.ones_like(da)
+    ma = torch.where(small_a, torch.zeros_like(da), phi_a / torch.where(small_a, one, da))
+    mb = torch.where(small_b, torch.zeros_like(db), phi_b / torch.where(small_b, one, db))
+    # Same fallbacks as the C# rule: a tiny side hands its share to the other; both tiny: gradient at a.
+    ma = torch.where(small_b & ~small_a, (phi_a + phi_b) / torch.where(small_a, one, da), ma)
+    mb = torch.where(small_a & ~small_b, (phi_a + phi_b) / torch.where(small_b, one, db), mb)
+    ma = torch.where(small_a & small_b, one, ma)
+    mb = torch.where(small_a & small_b, torch.zeros_like(mb), mb)
+    ma = torch.where(same, one, ma)
+    mb = torch.where(same, torch.zeros_like(mb), mb)
+    return ma, mb
+
+
+def _multipliers_without_fallbacks(phi_a, phi_b, da, db, same):
+    one = torch.ones_like(da)
+    ma = torch.where(same | (da.abs() < EPS), one, phi_a / torch.where(da.abs() < EPS, one, da))
+    mb = torch.where(same | (db.abs() < EPS), torch.zeros_like(db), phi_b / torch.where(db.abs() < EPS, one, db))
+    return ma, mb
+
+
 class PairedMaxPool(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, k):
-        y, idx = F.max_pool1d(x, k, k, return_indices=True)
-        ctx.save_for_backward(x, idx)
-        return y
+        return _pool_forward(ctx, x, k)
 
     @staticmethod
     def backward(ctx, g):
-        x, idx = ctx.saved_tensors
-        n = x.shape[0] // 2
-        xi, xr = x[:n], x[n:]
-        a, b = idx[:n], idx[n:]
-        xa, xb = xi.gather(2, a), xi.gather(2, b)
-        x0a, x0b = xr.gather(2, a), xr.gather(2, b)
-        y, y0 = xa, x0b
-        phi_a = 0.5 * (torch.maximum(xa, x0b) - y0) + 0.5 * (y - torch.maximum(x0a, xb))
-        phi_b = 0.5 * (torch.maximum(x0a, xb) - y0) + 0.5 * (y - torch.maximum(xa, x0b))
-        da, db = xa - x0a, xb - x0b
-        gi = g[:n]
-        same = a == b
-        small_a, small_b = da.abs() < EPS, db.abs() < EPS
-        one = torch.ones_like(da)
-        ma = torch.where(small_a, torch.zeros_like(da), phi_a / torch.where(small_a, one, da))
-        mb = torch.where(small_b, torch.zeros_like(db), phi_b / torch.where(small_b, one, db))
-        # Same fallbacks as the C# rule: a tiny side hands its share to the other; both tiny: gradient at a.
-        ma = torch.where(small_b & ~small_a, (phi_a + phi_b) / torch.where(small_a, one, da), ma)
-        mb = torch.where(small_a & ~small_b, (phi_a + phi_b) / torch.where(small_b, one, db), mb)
-        ma = torch.where(small_a & small_b, one, ma)
-        mb = torch.where(small_a & small_b, torch.zeros_like(mb), mb)
-        ma = torch.where(same, one, ma)
-        mb = torch.where(same, torch.zeros_like(mb), mb)
-        grad = torch.zeros_like(xi)
-        grad.scatter_add_(2, a, gi * ma)
-        grad.scatter_add_(2, b, gi * mb)
-        return torch.cat([grad, torch.zeros_like(x[n:])]), None
+        return _pool_backward(ctx, g, _multipliers)
 
 
 class PairedMaxPoolTiming(torch.autograd.Function):
@@ -82,26 +101,8 @@ class PairedMaxPoolTiming(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x, k):
-        y, idx = F.max_pool1d(x, k, k, return_indices=True)
-        ctx.save_for_backward(x, idx)
-        return y
+        return _pool_forward(ctx, x, k)
 
     @staticmethod
     def backward(ctx, g):
-        x, idx = ctx.saved_tensors
-        n = x.shape[0] // 2
-        xi, xr = x[:n], x[n:]
-        a, b = idx[:n], idx[n:]
-        xa, xb, x0a, x0b = xi.gather(2, a), xi.gather(2, b), xr.gather(2, a), xr.gather(2, b)
-        phi_a = 0.5 * (torch.maximum(xa, x0b) - x0b) + 0.5 * (xa - torch.maximum(x0a, xb))
-        phi_b = 0.5 * (torch.maximum(x0a, xb) - x0b) + 0.5 * (xa - torch.maximum(xa, x0b))
-        da, db = xa - x0a, xb - x0b
-        one = torch.ones_like(da)
-        same = a == b
-        ma = torch.where(same | (da.abs() < EPS), one, phi_a / torch.where(da.abs() < EPS, one, da))
-        mb = torch.where(same | (db.abs() < EPS), torch.zeros_like(db), phi_b / torch.where(db.abs() < EPS, one, db))
-        grad = torch.zeros_like(xi)
-        grad.scatter_add_(2, a, g[:n] * ma)
-        grad.scatter_add_(2, b, g[:n] * mb)
-        return torch.cat([grad, torch.zeros_like(x[n:])]), None
-
+        return _pool_backward(ctx, g, _multipliers_without_fallbacks)
