@@ -41,15 +41,20 @@ public class IntegratedGradientsPathTests
     [Fact]
     public void LinearFirstLayer_BitIdenticalAcrossBatchSizesAndThreads()
     {
+        // The model continues with ReLU → max-pool → conv, so this also covers the piecewise second layer.
         Graph g = SmallBasset(600);
         Tensor x = AttributionModels.RandomDna(1, 600, 8);
+        long breakpoints = 0;
         float[] Run(int batch, int threads)
         {
             int saved = KernelThreads.MaxDegree;
             try
             {
                 KernelThreads.MaxDegree = threads;
-                return new IntegratedGradients(g) { Steps = 12, BatchSize = batch }.Attribute(x, AttributionReferences.Zeros(), AttributionTarget.Task(0)).Contributions.Data;
+                var ig = new IntegratedGradients(g) { Steps = 12, BatchSize = batch };
+                float[] scores = ig.Attribute(x, AttributionReferences.Zeros(), AttributionTarget.Task(0)).Contributions.Data;
+                breakpoints = ig.LastBreakpoints;
+                return scores;
             }
             finally
             {
@@ -58,6 +63,7 @@ public class IntegratedGradientsPathTests
         }
 
         float[] reference = Run(12, 1);
+        Assert.True(breakpoints > 0, "the second convolution ran piecewise, across breakpoints");
         Assert.Equal(reference, Run(5, 1));
         Assert.Equal(reference, Run(12, 2));
         Assert.Equal(reference, Run(1, 2));

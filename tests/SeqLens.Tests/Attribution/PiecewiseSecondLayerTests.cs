@@ -2,7 +2,6 @@ using SeqLens.Attribution;
 using SeqLens.Graphs;
 using SeqLens.Graphs.Ops;
 using SeqLens.Import.Keras;
-using SeqLens.Kernels;
 using SeqLens.Tests.Support;
 
 namespace SeqLens.Tests.Attribution;
@@ -195,31 +194,6 @@ public class PiecewiseSecondLayerTests
 
         Assert.True(changes > 10, $"only {changes} changes: the model is too tame for this test");
         Assert.Equal(changes, ig.LastBreakpoints);
-    }
-
-    [Fact]
-    public void Piecewise_BitIdenticalAcrossBatchSizesAndThreads()
-    {
-        Graph g = Model(Shape.BassetLike, 300);
-        Tensor x = AttributionModels.RandomDna(2, 300, 8);
-        float[] Run(int batch, int threads)
-        {
-            int saved = KernelThreads.MaxDegree;
-            try
-            {
-                KernelThreads.MaxDegree = threads;
-                return new IntegratedGradients(g) { Steps = 20, BatchSize = batch }.Attribute(x, AttributionReferences.Zeros(), AttributionTarget.Task(0)).Contributions.Data;
-            }
-            finally
-            {
-                KernelThreads.MaxDegree = saved;
-            }
-        }
-
-        float[] reference = Run(20, 1);
-        Assert.Equal(reference, Run(7, 1));
-        Assert.Equal(reference, Run(20, 2));
-        Assert.Equal(reference, Run(1, 2));
     }
 
     [Fact]
