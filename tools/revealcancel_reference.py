@@ -104,11 +104,15 @@ def forward(layers, x):
 
 
 def relu_rule(layer, rule):
-    return "reveal_cancel" if rule == "reveal_cancel" or layer[1] == "dense" else "rescale"
+    return "reveal_cancel" if rule == "reveal_cancel" or (rule == "genomics" and layer[1] == "dense") else "rescale"
 
 
-def attribute(layers, rule, x, x0, task, split="per_term"):
-    """Multipliers (m+, m-) at the input for one pair, and f(x) - f(x0) for the task."""
+def attribute(layers, rule, x, x0, task, split="per_term", small="grad_x", zero="minus"):
+    """Multipliers (m+, m-) at the input for one pair, and f(x) - f(x0) for the task. The fixture uses the defaults;
+    --compare also tries the alternatives: small = "limit" (where |Dx+| < 1e-6 the limit of Dy+/Dx+,
+    1/2 (f'(x0) + f'(x0 + Dx-)), likewise for Dx-; what the DeepLIFT repository's pseudocount_near_zero amounts to, up
+    to the side of the derivative at a kink) or "zero" (multiplier 0); zero = "half" (Dz_i = 0 takes
+    1/2 (m(+1) + m(-1)), as the DeepLIFT repository's Dense layer does)."""
     vals, win, out = forward(layers, x)
     vals0, win0, out0 = forward(layers, x0)
     # Upward: the parts (D+, D-) entering each layer, and the (Dx+, Dx-) of each linear layer's output.
@@ -158,16 +162,23 @@ def attribute(layers, rule, x, x0, task, split="per_term"):
             if split == "per_term" and i > 0:
                 # Both parts of z_i take the multiplier chosen by the sign of Dz_i (zero: the negative side).
                 one = np.where(z - z0 > 0, up, dn)
+                if zero == "half":
+                    one = np.where(z - z0 == 0, 0.5 * (up + dn), one)
                 mp, mn = one, one.copy()
             else:
                 mp, mn = up, dn
         elif layer[0] == "relu" and relu_rule(layer, rule) == "reveal_cancel":
             xp, xn = parts[i]
             yp, yn = parts[i + 1]
-            grad = (z > 0).astype(np.float64)
             small_p, small_n = np.abs(xp) < EPS, np.abs(xn) < EPS
-            mp = mp * np.where(small_p, grad, yp / np.where(small_p, 1.0, xp))
-            mn = mn * np.where(small_n, grad, yn / np.where(small_n, 1.0, xn))
+            grad_p = grad_n = (z > 0).astype(np.float64)
+            if small == "limit":
+                grad_p = 0.5 * ((z0 > 0).astype(np.float64) + (z0 + xn > 0))
+                grad_n = 0.5 * ((z0 > 0).astype(np.float64) + (z0 + xp > 0))
+            elif small == "zero":
+                grad_p = grad_n = np.zeros_like(z)
+            mp = mp * np.where(small_p, grad_p, yp / np.where(small_p, 1.0, xp))
+            mn = mn * np.where(small_n, grad_n, yn / np.where(small_n, 1.0, xn))
         elif layer[0] == "relu":
             m1 = np.where(dy > 0, mp, mn)
             dx = z - z0
@@ -192,7 +203,7 @@ def attribute(layers, rule, x, x0, task, split="per_term"):
     return mp, mn, out[task] - out0[task]
 
 
-def scores(layers, rule, x, refs, task, split="per_term"):
+def scores(layers, rule, x, refs, task, split="per_term", **conventions):
     """Hypothetical scores, difference contributions (mean over references) and f(x) - f(x0) per reference."""
     hyp = np.zeros((4, LENGTH))
     diff = np.zeros((4, LENGTH))
@@ -200,7 +211,7 @@ def scores(layers, rule, x, refs, task, split="per_term"):
     xf = x.astype(np.float64).ravel()
     for x0 in refs:
         r = x0.astype(np.float64).ravel()
-        mp, mn, delta = attribute(layers, rule, xf, r, task, split)
+        mp, mn, delta = attribute(layers, rule, xf, r, task, split, **conventions)
         d = xf - r
         contrib = np.where(d > 0, mp, mn) * d
         diff += contrib.reshape(4, LENGTH) / len(refs)
@@ -220,14 +231,14 @@ def f32(a):
     return [float(str(v)) for v in np.asarray(a, dtype=np.float32).ravel()]
 
 
-def case(model, rule, split, seqs, references, task):
+def case(model, rule, split, seqs, references, task, **conventions):
     name, params, layers = model
     x = np.stack([ar.one_hot(s) for s in seqs])
     x0 = np.stack([ar.one_hot(r) for rs in references for r in rs])
     refs = len(references[0])
     hyp, diff, deltas, worst = [], [], [], 0.0
     for i in range(len(seqs)):
-        h, dc, dl, sm = scores(layers, rule, x[i], x0[i * refs:(i + 1) * refs], task, split)
+        h, dc, dl, sm = scores(layers, rule, x[i], x0[i * refs:(i + 1) * refs], task, split, **conventions)
         hyp.append(h)
         diff.append(dc)
         deltas += dl
@@ -259,8 +270,19 @@ def main():
             if model is two:  # identical to per_term for dense1 (checked by --compare)
                 cases.append(c2)
             if "--compare" in sys.argv:
-                print(f"{model[0]}/{rule}: per-term vs components split: max |hyp| diff {np.abs(hyp - hyp2).max():.3g}"
-                      f" (scale {np.abs(hyp).max():.3g}), max |diff-contrib| diff {np.abs(diff - diff2).max():.3g} (scale {np.abs(diff).max():.3g})")
+                base = hyp2 if model is two else hyp
+                base_split = "components" if model is two else "per_term"
+                print(f"{model[0]}/{rule}: hypothetical scale {np.abs(base).max():.3g}; max |change| with")
+                print(f"  per-term instead of components split: {np.abs(hyp - hyp2).max():.3g} (difference contributions:"
+                      f" {np.abs(diff - diff2).max():.3g} of {np.abs(diff).max():.3g})")
+                alternatives = [("rule rescale", {"rule": "rescale"}), ("small |Dx+-| -> limit (DeepLIFT repo)", {"small": "limit"}),
+                                ("small |Dx+-| -> 0", {"small": "zero"})]
+                if model is one:
+                    alternatives += [("Dz = 0 -> half (DeepLIFT repo)", {"zero": "half"})]
+                for label, kw in alternatives:
+                    _, other, other_diff = case(model, kw.pop("rule", rule), base_split, seqs, references, task, **kw)
+                    base_diff = diff2 if model is two else diff
+                    print(f"  {label}: {np.abs(other - base).max():.3g} (difference contributions: {np.abs(other_diff - base_diff).max():.3g})")
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     tmp = OUT + ".tmp"
     with open(tmp, "w") as fh:

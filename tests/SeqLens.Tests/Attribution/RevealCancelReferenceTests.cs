@@ -18,7 +18,9 @@ namespace SeqLens.Tests.Attribution;
 /// fixture keeps only <c>per_term</c> there); with two dense + ReLU (RevealCancel) layers the second dense layer's input
 /// is a RevealCancel output whose parts Δy⁺, Δy⁻ have opposite signs, and the two differ by up to about half the
 /// score scale. SeqLens implements <c>components</c>; <see cref="TwoDenseLayers_DifferFromThePerTermSplit"/> records how far
-/// it lands from the paper's per-term split.
+/// it lands from the paper's per-term split. Both sides use SeqLens' conventions where a choice is free: Δz = 0 takes m⁻,
+/// and |Δx±| &lt; 1e-6 takes the gradient at x (the alternatives move only hypothetical scores, by ≤ 12% of the scale under
+/// pure RevealCancel; <c>tools/revealcancel_reference.py --compare</c> prints them).
 /// </remarks>
 public class RevealCancelReferenceTests
 {
@@ -32,13 +34,26 @@ public class RevealCancelReferenceTests
         { "dense2", "reveal_cancel", "components" },
     };
 
+    /// <summary><see cref="Cases"/> with and without the executor's fusions (ReLU + max-pool in one pass).</summary>
+    public static TheoryData<string, string, string, bool> CasesWithFusion()
+    {
+        var data = new TheoryData<string, string, string, bool>();
+        foreach (object[] row in Cases())
+        {
+            data.Add((string)row[0], (string)row[1], (string)row[2], true);
+            data.Add((string)row[0], (string)row[1], (string)row[2], false);
+        }
+
+        return data;
+    }
+
     [Theory]
-    [MemberData(nameof(Cases))]
-    public void DeepLiftShap_MatchesHandWrittenReference(string model, string rule, string split)
+    [MemberData(nameof(CasesWithFusion))]
+    public void DeepLiftShap_MatchesHandWrittenReference(string model, string rule, string split, bool fusion)
     {
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(FixturePath));
         JsonElement c = Case(doc, model, rule, split);
-        DeepLiftResult result = Run(doc.RootElement, model, rule, c.GetProperty("task").GetInt32());
+        DeepLiftResult result = Run(doc.RootElement, model, Rule(rule), c.GetProperty("task").GetInt32(), fusion);
 
         AssertClose(Floats(c.GetProperty("hypothetical")), result.Hypothetical!.Data, "hypothetical");
         AssertClose(Floats(c.GetProperty("contributions")), result.Contributions.Data, "contributions");
@@ -54,13 +69,30 @@ public class RevealCancelReferenceTests
     {
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(FixturePath));
         JsonElement c = Case(doc, "dense2", rule, "per_term");
-        DeepLiftResult result = Run(doc.RootElement, "dense2", rule, c.GetProperty("task").GetInt32());
-        float[] expected = Floats(c.GetProperty("hypothetical"));
-        double scale = expected.Max(v => Math.Abs((double)v));
-        double worst = expected.Zip(result.Hypothetical!.Data, (e, a) => Math.Abs((double)e - a)).Max();
+        DeepLiftResult result = Run(doc.RootElement, "dense2", Rule(rule), c.GetProperty("task").GetInt32());
 
         // Both splits sum to the same delta, so they share the target deltas; the scores themselves are far apart.
         AssertClose(Floats(c.GetProperty("target_deltas")), result.TargetDeltas.Select(v => (float)v).ToArray(), "f(x) − f(x0)");
+        AssertFar(Floats(c.GetProperty("hypothetical")), result.Hypothetical!.Data);
+    }
+
+    /// <summary>The fixture exercises RevealCancel: Rescale everywhere lands far from every case.</summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Rescale_IsFarFromTheReference(string model, string rule, string split)
+    {
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(FixturePath));
+        JsonElement c = Case(doc, model, rule, split);
+        DeepLiftResult result = Run(doc.RootElement, model, DeepLiftRule.Rescale, c.GetProperty("task").GetInt32());
+        AssertFar(Floats(c.GetProperty("hypothetical")), result.Hypothetical!.Data);
+    }
+
+    private static DeepLiftRule Rule(string rule) => rule == "genomics" ? DeepLiftRule.Genomics : DeepLiftRule.RevealCancel;
+
+    private static void AssertFar(float[] expected, float[] actual)
+    {
+        double scale = expected.Max(v => Math.Abs((double)v));
+        double worst = expected.Zip(actual, (e, a) => Math.Abs((double)e - a)).Max();
         Assert.True(worst > 0.1 * scale, $"hypothetical: max |diff| {worst.ToString("G4", CultureInfo.InvariantCulture)} against scale {scale.ToString("G4", CultureInfo.InvariantCulture)}");
     }
 
@@ -68,7 +100,7 @@ public class RevealCancelReferenceTests
         doc.RootElement.GetProperty("cases").EnumerateArray().Single(e =>
             e.GetProperty("model").GetString() == model && e.GetProperty("rule").GetString() == rule && e.GetProperty("split").GetString() == split);
 
-    private static DeepLiftResult Run(JsonElement root, string model, string rule, int task)
+    private static DeepLiftResult Run(JsonElement root, string model, DeepLiftRule rule, int task, bool fusion = true)
     {
         int length = root.GetProperty("length").GetInt32();
         int refs = root.GetProperty("references_per_sequence").GetInt32();
@@ -86,7 +118,7 @@ public class RevealCancelReferenceTests
         var x = new Tensor(xs, xs.Length / (4 * length), 4, length);
         float[] r = Floats(root.GetProperty("references"));
         var references = AttributionReferences.PerSequence(new Tensor(r, r.Length / (4 * length), 4, length), refs, "reveal-cancel fixture");
-        var options = new DeepLiftOptions { BatchSize = 2, Rule = rule == "genomics" ? DeepLiftRule.Genomics : DeepLiftRule.RevealCancel };
+        var options = new DeepLiftOptions { BatchSize = 2, Rule = rule, Fusion = fusion };
         return new DeepLift(g, options).Attribute(x, references, AttributionTarget.Task(task));
     }
 
