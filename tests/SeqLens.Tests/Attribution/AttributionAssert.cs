@@ -1,3 +1,4 @@
+using System.Text.Json;
 using SeqLens.Attribution;
 
 namespace SeqLens.Tests.Attribution;
@@ -27,4 +28,28 @@ internal static class AttributionAssert
 
         Assert.Equal(expected.Audit!.FailedPairs, actual.Audit!.FailedPairs);
     }
+
+    /// <summary>Against a reference fixture: every value within 1e-4 of the reference's largest magnitude (which must not be zero).</summary>
+    public static void NearReference(float[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double scale = expected.Max(v => Math.Abs((double)v));
+        double worst = 0;
+        int at = -1;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double d = Math.Abs((double)expected[i] - actual[i]);
+            if (d > worst)
+            {
+                worst = d;
+                at = i;
+            }
+        }
+
+        Assert.True(scale > 0, what + ": the reference is all zero");
+        Assert.True(worst <= 1e-4 * scale, $"{what}: max |diff| {worst} at {at} (expected {(at >= 0 ? expected[at] : 0)}, got {(at >= 0 ? actual[at] : 0)}), scale {scale}");
+    }
+
+    /// <summary>A JSON array of numbers as floats.</summary>
+    public static float[] Floats(JsonElement e) => e.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
 }

@@ -55,10 +55,10 @@ public class RevealCancelReferenceTests
         JsonElement c = Case(doc, model, rule, split);
         DeepLiftResult result = Run(doc.RootElement, model, Rule(rule), c.GetProperty("task").GetInt32(), fusion);
 
-        AssertClose(Floats(c.GetProperty("hypothetical")), result.Hypothetical!.Data, "hypothetical");
-        AssertClose(Floats(c.GetProperty("contributions")), result.Contributions.Data, "contributions");
-        AssertClose(Floats(c.GetProperty("difference_contributions")), result.DifferenceContributions.Data, "difference contributions");
-        AssertClose(Floats(c.GetProperty("target_deltas")), result.TargetDeltas.Select(v => (float)v).ToArray(), "f(x) − f(x0)");
+        AttributionAssert.NearReference(AttributionAssert.Floats(c.GetProperty("hypothetical")), result.Hypothetical!.Data, "hypothetical");
+        AttributionAssert.NearReference(AttributionAssert.Floats(c.GetProperty("contributions")), result.Contributions.Data, "contributions");
+        AttributionAssert.NearReference(AttributionAssert.Floats(c.GetProperty("difference_contributions")), result.DifferenceContributions.Data, "difference contributions");
+        AttributionAssert.NearReference(AttributionAssert.Floats(c.GetProperty("target_deltas")), result.TargetDeltas.Select(v => (float)v).ToArray(), "f(x) − f(x0)");
         Assert.True(result.Audit!.Passed, $"max completeness delta {result.Audit.MaxDelta}");
     }
 
@@ -72,8 +72,8 @@ public class RevealCancelReferenceTests
         DeepLiftResult result = Run(doc.RootElement, "dense2", Rule(rule), c.GetProperty("task").GetInt32());
 
         // Both splits sum to the same delta, so they share the target deltas; the scores themselves are far apart.
-        AssertClose(Floats(c.GetProperty("target_deltas")), result.TargetDeltas.Select(v => (float)v).ToArray(), "f(x) − f(x0)");
-        AssertFar(Floats(c.GetProperty("hypothetical")), result.Hypothetical!.Data);
+        AttributionAssert.NearReference(AttributionAssert.Floats(c.GetProperty("target_deltas")), result.TargetDeltas.Select(v => (float)v).ToArray(), "f(x) − f(x0)");
+        AssertFar(AttributionAssert.Floats(c.GetProperty("hypothetical")), result.Hypothetical!.Data);
     }
 
     /// <summary>The fixture exercises RevealCancel: Rescale everywhere lands far from every case.</summary>
@@ -84,7 +84,7 @@ public class RevealCancelReferenceTests
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(FixturePath));
         JsonElement c = Case(doc, model, rule, split);
         DeepLiftResult result = Run(doc.RootElement, model, DeepLiftRule.Rescale, c.GetProperty("task").GetInt32());
-        AssertFar(Floats(c.GetProperty("hypothetical")), result.Hypothetical!.Data);
+        AssertFar(AttributionAssert.Floats(c.GetProperty("hypothetical")), result.Hypothetical!.Data);
     }
 
     private static DeepLiftRule Rule(string rule) => rule == "genomics" ? DeepLiftRule.Genomics : DeepLiftRule.RevealCancel;
@@ -109,14 +109,14 @@ public class RevealCancelReferenceTests
         foreach (Parameter p in g.Parameters)
         {
             string[] parts = p.Name.Split('.');
-            float[] values = Floats(parameters.GetProperty(parts[0]).GetProperty(parts[1]));
+            float[] values = AttributionAssert.Floats(parameters.GetProperty(parts[0]).GetProperty(parts[1]));
             Assert.Equal(p.Value.Length, values.Length);
             values.CopyTo(p.Value.Data, 0);
         }
 
-        float[] xs = Floats(root.GetProperty("x"));
+        float[] xs = AttributionAssert.Floats(root.GetProperty("x"));
         var x = new Tensor(xs, xs.Length / (4 * length), 4, length);
-        float[] r = Floats(root.GetProperty("references"));
+        float[] r = AttributionAssert.Floats(root.GetProperty("references"));
         var references = AttributionReferences.PerSequence(new Tensor(r, r.Length / (4 * length), 4, length), refs, "reveal-cancel fixture");
         var options = new DeepLiftOptions { BatchSize = 2, Rule = rule, Fusion = fusion };
         return new DeepLift(g, options).Attribute(x, references, AttributionTarget.Task(task));
@@ -135,26 +135,4 @@ public class RevealCancelReferenceTests
 
         return b.Build(b.Dense(h, 3, name: "out"), activation: OutputActivation.None);
     }
-
-    private static void AssertClose(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double scale = expected.Max(v => Math.Abs((double)v));
-        double worst = 0;
-        int at = -1;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            double d = Math.Abs((double)expected[i] - actual[i]);
-            if (d > worst)
-            {
-                worst = d;
-                at = i;
-            }
-        }
-
-        Assert.True(scale > 0, what + ": the reference is all zero");
-        Assert.True(worst <= 1e-4 * scale, $"{what}: max |diff| {worst} at {at} (expected {(at >= 0 ? expected[at] : 0)}, got {(at >= 0 ? actual[at] : 0)}), scale {scale}");
-    }
-
-    private static float[] Floats(JsonElement e) => e.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
 }

@@ -28,45 +28,23 @@ public class TorchReferenceTests
         foreach (Parameter p in g.Parameters)
         {
             string[] parts = p.Name.Split('.');
-            float[] values = Floats(parameters.GetProperty(parts[0]).GetProperty(parts[1]));
+            float[] values = AttributionAssert.Floats(parameters.GetProperty(parts[0]).GetProperty(parts[1]));
             Assert.Equal(p.Value.Length, values.Length);
             values.CopyTo(p.Value.Data, 0);
         }
 
-        float[] xs = Floats(c.GetProperty("x"));
+        float[] xs = AttributionAssert.Floats(c.GetProperty("x"));
         var x = new Tensor(xs, xs.Length / (4 * length), 4, length);
-        float[] r = Floats(c.GetProperty("references"));
+        float[] r = AttributionAssert.Floats(c.GetProperty("references"));
         var references = AttributionReferences.PerSequence(new Tensor(r, r.Length / (4 * length), 4, length), refs, "torch fixture");
         DeepLiftResult result = new DeepLift(g, new DeepLiftOptions { BatchSize = 2 }).Attribute(x, references, AttributionTarget.Task(task));
 
-        AssertClose(Floats(c.GetProperty("hypothetical")), result.Hypothetical!.Data, "hypothetical");
-        AssertClose(Floats(c.GetProperty("difference_contributions")), result.DifferenceContributions.Data, "difference contributions");
-        float[] deltas = Floats(c.GetProperty("target_deltas"));
-        AssertClose(deltas, result.TargetDeltas.Select(v => (float)v).ToArray(), "f(x) − f(x0)");
+        AttributionAssert.NearReference(AttributionAssert.Floats(c.GetProperty("hypothetical")), result.Hypothetical!.Data, "hypothetical");
+        AttributionAssert.NearReference(AttributionAssert.Floats(c.GetProperty("difference_contributions")), result.DifferenceContributions.Data, "difference contributions");
+        float[] deltas = AttributionAssert.Floats(c.GetProperty("target_deltas"));
+        AttributionAssert.NearReference(deltas, result.TargetDeltas.Select(v => (float)v).ToArray(), "f(x) − f(x0)");
         Assert.True(result.Audit!.Passed, $"max completeness delta {result.Audit.MaxDelta}");
     }
-
-    private static void AssertClose(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double scale = expected.Max(v => Math.Abs((double)v));
-        double worst = 0;
-        int at = -1;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            double d = Math.Abs((double)expected[i] - actual[i]);
-            if (d > worst)
-            {
-                worst = d;
-                at = i;
-            }
-        }
-
-        Assert.True(scale > 0, what + ": the reference is all zero");
-        Assert.True(worst <= 1e-4 * scale, $"{what}: max |diff| {worst} at {at} (expected {(at >= 0 ? expected[at] : 0)}, got {(at >= 0 ? actual[at] : 0)}), scale {scale}");
-    }
-
-    private static float[] Floats(JsonElement e) => e.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
 
     private static Graph BassetLike(int length)
     {
