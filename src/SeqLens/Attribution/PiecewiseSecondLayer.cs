@@ -15,7 +15,7 @@ namespace SeqLens.Attribution;
 /// <c>u_e(α) = a_e + α·b_e</c> with <c>(a_e, b_e) = (z0_j, dz_j)</c> of the selected member j, or (0, 0) where the ReLU is
 /// closed. That selection (the element's <i>piece</i>) changes at few steps (breakpoints), so:
 /// <list type="bullet">
-/// <item>forward: <c>y(α_k) = bias + A_k + α_k·B_k</c> with <c>A = W∗a</c>, <c>B = W∗b</c> (double), computed densely at the
+/// <item>forward: <c>y(α_k) = bias + A_k + α_k·B_k</c> with <c>A = W∗a</c>, <c>B = W∗b</c>, computed densely at the
 /// first step and then updated by scattering <c>W[:, c, :]·Δa</c>, <c>W[:, c, :]·Δb</c> for each element whose piece
 /// changed;</item>
 /// <item>backward: the gradient sum <c>Σ_k w_k·route_k(Wᵀg_k)</c> at the first layer's output. Over an interval of steps
@@ -49,7 +49,7 @@ internal sealed class PiecewiseSecondLayer
     /// <summary>Output channels padded to a whole number of float vectors (16): the row stride of W, A, B and G.</summary>
     private readonly int _stride;
 
-    // Per-call state: weights as [c][t][o] (o contiguous), the member planes, pieces and their changes.
+    // Per-call state: the weights in blocks of 16 output channels (see Blocks), the member planes, pieces and their changes.
     private readonly float[] _wt;
     private readonly float[][] _z0Planes;
     private readonly float[][] _dzPlanes;
@@ -234,23 +234,13 @@ internal sealed class PiecewiseSecondLayer
         _stepStart.Clear();
         int n = _piece.Length;
         long limit = (long)(alphas.Length * (double)n * budget);
-        for (int k = 0; k < alphas.Length; k++)
+        _stepStart.Add(0);
+        PiecesJustAfterZero();
+        _piece.AsSpan().CopyTo(_forwardPiece);
+        for (int k = 1; k < alphas.Length; k++)
         {
             _stepStart.Add(_eventElement.Count);
-            if (k == 0)
-            {
-                PiecesJustAfterZero();
-            }
-            else
-            {
-                Pieces((float)alphas[k], k == 0);
-            }
-
-            if (k == 0)
-            {
-                _piece.AsSpan().CopyTo(_forwardPiece);
-            }
-
+            Pieces((float)alphas[k]);
             if (_eventElement.Count > limit)
             {
                 return false;
@@ -373,7 +363,7 @@ internal sealed class PiecewiseSecondLayer
     /// follows, then the first maximum of the window); records the elements whose piece changed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Pieces(float alpha, bool first)
+    private void Pieces(float alpha)
     {
         int n = _piece.Length;
         int e = 0;
@@ -394,7 +384,7 @@ internal sealed class PiecewiseSecondLayer
 
                 Vector512<int> piece = _relu ? Vector512.ConditionalSelect(Vector512.GreaterThan(best, Vector512<float>.Zero).AsInt32(), at, Vector512.Create(-1)) : at;
                 var old = Vector512.LoadUnsafe(ref _piece[0], (nuint)e);
-                if (!first && !Vector512.EqualsAll(piece, old))
+                if (!Vector512.EqualsAll(piece, old))
                 {
                     for (int lane = 0; lane < 16; lane++)
                     {
@@ -425,7 +415,7 @@ internal sealed class PiecewiseSecondLayer
             }
 
             int piece = !_relu || best > 0f ? at : -1;
-            if (!first && piece != _piece[e])
+            if (piece != _piece[e])
             {
                 _eventElement.Add(e);
                 _eventPiece.Add(piece);
@@ -617,7 +607,7 @@ internal sealed class PiecewiseSecondLayer
         }
 
         int steps = _alphas.Length;
-        int total = _stepStart[Math.Min(steps, first + count + 1)] - _stepStart[first + 1 > steps ? steps : first + 1];
+        (int from, int total) = ClosingBreakpoints(first, count);
         if (_partial.Length < Blocks * Math.Max(total, 1))
         {
             _partial = new double[Blocks * Math.Max(total, 1)];
@@ -627,7 +617,6 @@ internal sealed class PiecewiseSecondLayer
         RowParallel.For(Blocks, WorkPerBlock(count), ref body);
 
         // Each breakpoint closes its element's interval: Σ of the fixed channel blocks' partial dots, in block order.
-        int from = _stepStart[Math.Min(steps, first + 1)];
         for (int i = from; i < from + total; i++)
         {
             double h = 0;
@@ -675,6 +664,17 @@ internal sealed class PiecewiseSecondLayer
     }
 
     /// <summary>
+    /// The breakpoints that close an interval within steps <paramref name="first"/> .. + <paramref name="count"/> − 1: the
+    /// changes at steps first + 1 .. first + count (those after the last step do not exist), as a range of the event list.
+    /// </summary>
+    private (int From, int Total) ClosingBreakpoints(int first, int count)
+    {
+        int steps = _alphas.Length;
+        int from = _stepStart[Math.Min(steps, first + 1)];
+        return (from, _stepStart[Math.Min(steps, first + count + 1)] - from);
+    }
+
+    /// <summary>
     /// One block of 16 output channels, every step of the batch: G += w·g on the block, then the block's partial (WᵀG)_e of
     /// every element whose piece changes after that step (summed over blocks, in block order, by the caller).
     /// </summary>
@@ -686,8 +686,7 @@ internal sealed class PiecewiseSecondLayer
         int o0 = block * 16;
         int live = Math.Min(16, _outChannels - o0);
         int steps = _alphas.Length;
-        int from = _stepStart[Math.Min(steps, first + 1)];
-        int total = _stepStart[Math.Min(steps, first + count + 1)] - from;
+        (int from, int total) = ClosingBreakpoints(first, count);
         fixed (float* gradientRows = gradient)
         fixed (double* g0 = _g)
         fixed (float* wt0 = _wt)
