@@ -27,9 +27,9 @@ namespace SeqLens.Attribution;
 /// computed in closed form between breakpoints instead of step by step (<see cref="PiecewiseSecondLayer"/>): about two dense
 /// convolutions plus a sparse update per breakpoint instead of two per step. Equal to the step-by-step path up to float
 /// rounding, with the same gradient routing; sequences with too many breakpoints take the step-by-step path.</para>
-/// <para>An instance keeps its executors and buffers between calls with the same target (no new allocations per call); do not
+/// <para>An instance keeps its executor and buffers between calls with the same target (no new allocations per call); do not
 /// call one instance from two threads at once.</para>
-/// <para>Both executors fold the remaining evaluation batch-norms into the convolutions before them and run the ReLUs after
+/// <para>The executor folds the remaining evaluation batch-norms into the convolutions before them and runs the ReLUs after
 /// those in the GEMM epilogue (<see cref="Executor.FoldBatchNorm"/>): equal to the unfolded network up to float rounding.</para>
 /// </remarks>
 /// <param name="graph">The model (one input).</param>
@@ -99,7 +99,7 @@ public sealed class IntegratedGradients(Graph graph)
         LinearPath? linear = null;
         if (head is not null)
         {
-            // The path object keeps its buffers (and the executors theirs) for the next call with the same target.
+            // The path object keeps its buffers (and the executor its own) for the next call with the same target.
             linear = ReferenceEquals(tg, _cached) && _linear is not null ? _linear : null;
             if (linear is null)
             {
@@ -114,7 +114,7 @@ public sealed class IntegratedGradients(Graph graph)
         _linear = linear;
         if (Fusion)
         {
-            tg.FoldBatchNorms(linear is null ? [] : [linear.Head], linear?.KeptInMain ?? []);
+            tg.FoldBatchNorms(linear?.Kept ?? []);
         }
 
         LastBreakpoints = 0;
@@ -317,11 +317,11 @@ public sealed class IntegratedGradients(Graph graph)
             _geometry = _op.Geometry(1, shape[2]);
         }
 
-        /// <summary>The first layer's head: both executors keep it unfolded (its value is read).</summary>
-        public Node Head => _head;
-
-        /// <summary>The second convolution when it runs in closed form: the main executor fills it, so it must stay unfolded there.</summary>
-        public Node[] KeptInMain => _second is null ? [] : [_second.Conv];
+        /// <summary>
+        /// Nodes the executor must keep unfolded: the head (the steps are filled there or after it) and the second convolution
+        /// when it runs in closed form (its value is filled by the piecewise layer).
+        /// </summary>
+        public Node[] Kept => _second is null ? [_head] : [_head, _second.Conv];
 
         /// <summary>Breakpoints of the last sequence's piecewise second layer (0 when it did not run).</summary>
         public int Breakpoints { get; private set; }
@@ -334,14 +334,8 @@ public sealed class IntegratedGradients(Graph graph)
         {
             for (int c = 0; c < _channelScale.Length; c++)
             {
-                // The batch-norm's own scale γ/√(σ² + ε) and shift β − μ·scale, computed as its forward does; 1 and 0
-                // without a batch-norm.
-                _channelScale[c] = _head.Op is BatchNorm1dOp bn
-                    ? (float)(1.0 / Math.Sqrt(bn.RunningVar.Value.Data[c] + (double)bn.Epsilon)) * (bn.Weight is null ? 1f : bn.Weight.Value.Data[c])
-                    : 1f;
-                _channelShift[c] = _head.Op is BatchNorm1dOp norm
-                    ? (norm.Bias is null ? 0f : norm.Bias.Value.Data[c]) - (norm.RunningMean.Value.Data[c] * _channelScale[c])
-                    : 0f;
+                // The batch-norm's own scale and shift (1 and 0 without a batch-norm).
+                (_channelScale[c], _channelShift[c]) = _head.Op is BatchNorm1dOp bn ? bn.EvaluationAffine(c) : (1f, 0f);
             }
 
             _second?.Refresh();

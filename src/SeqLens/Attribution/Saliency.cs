@@ -8,7 +8,7 @@ namespace SeqLens.Attribution;
 /// </summary>
 /// <param name="graph">The model (one input).</param>
 /// <param name="batchSize">Rows per batch (default 64).</param>
-/// <remarks>An instance keeps its executors between calls (no new buffers per call); do not call one instance from two threads at once.</remarks>
+/// <remarks>An instance keeps its executor between calls (no new buffers per call); do not call one instance from two threads at once.</remarks>
 public sealed class Saliency(Graph graph, int batchSize = 64)
 {
     private TargetGradient? _cached;
@@ -38,7 +38,7 @@ public sealed class Saliency(Graph graph, int batchSize = 64)
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         TargetGradient tg = _cached = TargetGradient.Reuse(_cached, Graph, target);
         tg.CheckInput(x);
-        tg.FoldBatchNorms([]); // only the input gradient is read: batch-norms fold into their convolutions
+        tg.FoldBatchNorms(); // only the input gradient is read: batch-norms fold into their convolutions
         hash = tg.ModelHash;
         int n = x.Shape[0];
         int sample = x.Length / n;

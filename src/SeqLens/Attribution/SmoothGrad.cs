@@ -8,7 +8,7 @@ namespace SeqLens.Attribution;
 /// results do not depend on the batch size.
 /// </summary>
 /// <param name="graph">The model (one input).</param>
-/// <remarks>An instance keeps its executors between calls (no new buffers per call); do not call one instance from two threads at once.</remarks>
+/// <remarks>An instance keeps its executor between calls (no new buffers per call); do not call one instance from two threads at once.</remarks>
 public sealed class SmoothGrad(Graph graph)
 {
     private TargetGradient? _cached;
@@ -33,7 +33,7 @@ public sealed class SmoothGrad(Graph graph)
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize);
         TargetGradient tg = _cached = TargetGradient.Reuse(_cached, graph, target);
         tg.CheckInput(x);
-        tg.FoldBatchNorms([]); // only the input gradient is read: batch-norms fold into their convolutions
+        tg.FoldBatchNorms(); // only the input gradient is read: batch-norms fold into their convolutions
         int n = x.Shape[0];
         int sample = x.Length / n;
         var result = new Tensor(x.Shape);

@@ -28,7 +28,7 @@ internal sealed class TargetGradient
 
     /// <summary>
     /// <paramref name="cached"/> when it explains the same node with the same weights as <paramref name="target"/> (its
-    /// executors keep their buffers, so repeated calls allocate nothing new; the model hash is recomputed, since parameters
+    /// executor keeps its buffers, so repeated calls allocate nothing new; the model hash is recomputed, since parameters
     /// may change in place between calls); else a new one.
     /// </summary>
     public static TargetGradient Reuse(TargetGradient? cached, Graph graph, AttributionTarget target)
@@ -51,23 +51,16 @@ internal sealed class TargetGradient
     public Executor Main => _executor;
 
     /// <summary>
-    /// Runs both executors with evaluation batch-norms folded into their convolutions (<see cref="Executor.FoldBatchNorm"/>),
-    /// ReLUs fused into the main one's GEMM epilogue; the target node and <paramref name="keep"/> stay observable in both, and
-    /// <paramref name="keepMain"/> in the main one. Only for callers that read nothing but the target's value and the input
-    /// gradient (and the kept nodes).
+    /// Runs the executor with evaluation batch-norms folded into their convolutions (<see cref="Executor.FoldBatchNorm"/>)
+    /// and ReLUs fused into the GEMM epilogue; the target node and <paramref name="keep"/> stay observable. Only for callers
+    /// that read nothing but the target's value and the input gradient (and the kept nodes).
     /// </summary>
-    public void FoldBatchNorms(Node[] keep, params Node[] keepMain)
+    public void FoldBatchNorms(params Node[] keep)
     {
-        var kept = new HashSet<Node>(keep) { _seedNode };
-        _executor.KeepNodes = new HashSet<Node>(kept.Concat(keepMain));
+        _executor.KeepNodes = new HashSet<Node>(keep) { _seedNode };
         _executor.FoldBatchNorm = true;
         _executor.FuseRelu = true;
-        Side.KeepNodes = kept;
-        Side.FoldBatchNorm = true;
     }
-
-    /// <summary>A second executor for small side batches (e.g. the path's two endpoints), so the main one keeps its shape.</summary>
-    public Executor Side => _side ??= new Executor(Graph);
 
     /// <summary>The node whose weighted value is the target score.</summary>
     public Node SeedNode => _seedNode;
@@ -111,7 +104,6 @@ internal sealed class TargetGradient
         return scores;
     }
 
-    private Executor? _side;
     private Tensor? _seed;
     private int _seededRows;
 

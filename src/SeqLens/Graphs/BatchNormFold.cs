@@ -64,9 +64,7 @@ internal sealed class BatchNormFold(Node conv, Node batchNorm, Node? relu)
         int per = w.Length / channels;
         for (int c = 0; c < channels; c++)
         {
-            // The batch-norm's own scale and shift, computed exactly as its evaluation forward does.
-            float scale = (float)(1.0 / Math.Sqrt(_bn.RunningVar.Value.Data[c] + (double)_bn.Epsilon)) * (_bn.Weight is null ? 1f : _bn.Weight.Value.Data[c]);
-            float shift = (_bn.Bias is null ? 0f : _bn.Bias.Value.Data[c]) - (_bn.RunningMean.Value.Data[c] * scale);
+            (float scale, float shift) = _bn.EvaluationAffine(c);
             System.Numerics.Tensors.TensorPrimitives.Multiply(w.AsSpan(c * per, per), scale, Weight.AsSpan(c * per, per));
             Bias[c] = ((_conv.Bias is null ? 0f : _conv.Bias.Value.Data[c]) * scale) + shift;
         }

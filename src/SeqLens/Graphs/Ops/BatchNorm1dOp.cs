@@ -59,6 +59,16 @@ public sealed class BatchNorm1dOp : Op
     /// <summary>Running variance <c>(C)</c> (not trainable).</summary>
     public Parameter RunningVar { get; }
 
+    /// <summary>
+    /// Channel <paramref name="c"/>'s evaluation-mode map <c>y = scale·x + shift</c>, computed exactly as the evaluation forward
+    /// computes it: <c>scale = γ·(float)(1/√(σ² + ε))</c>, <c>shift = β − μ·scale</c> (for folding it into other ops).
+    /// </summary>
+    internal (float Scale, float Shift) EvaluationAffine(int c)
+    {
+        float scale = (float)(1.0 / Math.Sqrt(RunningVar.Value.Data[c] + (double)Epsilon)) * (Weight is null ? 1f : Weight.Value.Data[c]);
+        return (scale, (Bias is null ? 0f : Bias.Value.Data[c]) - (RunningMean.Value.Data[c] * scale));
+    }
+
     /// <inheritdoc/>
     public override string Kind => "BatchNorm1d";
 
