@@ -105,19 +105,8 @@ public class RevealCancelReferenceTests
         int length = root.GetProperty("length").GetInt32();
         int refs = root.GetProperty("references_per_sequence").GetInt32();
         Graph g = Model(length, model == "dense2");
-        JsonElement parameters = root.GetProperty("models").GetProperty(model);
-        foreach (Parameter p in g.Parameters)
-        {
-            string[] parts = p.Name.Split('.');
-            float[] values = AttributionAssert.Floats(parameters.GetProperty(parts[0]).GetProperty(parts[1]));
-            Assert.Equal(p.Value.Length, values.Length);
-            values.CopyTo(p.Value.Data, 0);
-        }
-
-        float[] xs = AttributionAssert.Floats(root.GetProperty("x"));
-        var x = new Tensor(xs, xs.Length / (4 * length), 4, length);
-        float[] r = AttributionAssert.Floats(root.GetProperty("references"));
-        var references = AttributionReferences.PerSequence(new Tensor(r, r.Length / (4 * length), 4, length), refs, "reveal-cancel fixture");
+        ReferenceFixture.SetParameters(g, root.GetProperty("models").GetProperty(model));
+        (Tensor x, AttributionReferences references) = ReferenceFixture.Inputs(root, length, refs, "reveal-cancel fixture");
         var options = new DeepLiftOptions { BatchSize = 2, Rule = rule, Fusion = fusion };
         return new DeepLift(g, options).Attribute(x, references, AttributionTarget.Task(task));
     }

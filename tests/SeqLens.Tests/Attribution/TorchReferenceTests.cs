@@ -24,19 +24,8 @@ public class TorchReferenceTests
         int refs = c.GetProperty("references_per_sequence").GetInt32();
         int task = c.GetProperty("task").GetInt32();
         Graph g = model == "basset_like" ? BassetLike(length) : PaperLike(length);
-        JsonElement parameters = c.GetProperty("params");
-        foreach (Parameter p in g.Parameters)
-        {
-            string[] parts = p.Name.Split('.');
-            float[] values = AttributionAssert.Floats(parameters.GetProperty(parts[0]).GetProperty(parts[1]));
-            Assert.Equal(p.Value.Length, values.Length);
-            values.CopyTo(p.Value.Data, 0);
-        }
-
-        float[] xs = AttributionAssert.Floats(c.GetProperty("x"));
-        var x = new Tensor(xs, xs.Length / (4 * length), 4, length);
-        float[] r = AttributionAssert.Floats(c.GetProperty("references"));
-        var references = AttributionReferences.PerSequence(new Tensor(r, r.Length / (4 * length), 4, length), refs, "torch fixture");
+        ReferenceFixture.SetParameters(g, c.GetProperty("params"));
+        (Tensor x, AttributionReferences references) = ReferenceFixture.Inputs(c, length, refs, "torch fixture");
         DeepLiftResult result = new DeepLift(g, new DeepLiftOptions { BatchSize = 2 }).Attribute(x, references, AttributionTarget.Task(task));
 
         AttributionAssert.NearReference(AttributionAssert.Floats(c.GetProperty("hypothetical")), result.Hypothetical!.Data, "hypothetical");
